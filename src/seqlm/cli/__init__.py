@@ -1,0 +1,1 @@
+"""The ``seqlm`` command line: one sub-command group per part of the library."""

@@ -1,0 +1,79 @@
+"""Entry point: builds the Typer app and turns every user error into one line + exit code 2."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from seqlm import __version__
+from seqlm.cli import data as data_cli
+from seqlm.cli import demo as demo_cli
+from seqlm.errors import SeqlmError
+
+app = typer.Typer(
+    name="seqlm",
+    help="Sequence models and language models: n-grams, series models and RNNs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(data_cli.app, name="data")
+app.command("demo")(demo_cli.demo)
+# Sub-command groups of the other parts are added here, one line each.
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"seqlm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Sequence models and language models: n-grams, series models and RNNs."""
+
+
+def fail(message: str) -> int:
+    """Print one line on stderr and return the bad-input exit code."""
+    sys.stderr.write(f"seqlm: error: {message}\n")
+    return 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the process exit code (0 ok, 2 bad input, 130 interrupted)."""
+    command = typer.main.get_command(app)
+    try:
+        rv = command.main(args=argv, prog_name="seqlm", standalone_mode=False)
+    except SeqlmError as exc:
+        return fail(str(exc))
+    except click.exceptions.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
+        return 2
+    except click.UsageError as exc:
+        return fail(exc.format_message().replace("\n", " "))
+    except click.ClickException as exc:
+        return fail(exc.format_message().replace("\n", " "))
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        sys.stderr.write("seqlm: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    return rv if isinstance(rv, int) else 0
+
+
+def run() -> None:
+    """Console-script wrapper."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
