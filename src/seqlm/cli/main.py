@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from seqlm import __version__
@@ -46,6 +45,30 @@ def fail(message: str) -> int:
     return 2
 
 
+def _usage_errors() -> tuple[type[BaseException], ...]:
+    """Typer >= 0.2x vendors click; older versions use click itself. Accept both."""
+    kinds: list[type[BaseException]] = [typer.TyperException] if hasattr(
+        typer, "TyperException") else []
+    try:
+        import click
+
+        kinds.append(click.ClickException)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(kinds)
+
+
+def _exits() -> tuple[type[BaseException], ...]:
+    kinds: list[type[BaseException]] = [typer.Exit]
+    try:
+        import click
+
+        kinds.append(click.exceptions.Exit)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(kinds)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (0 ok, 2 bad input, 130 interrupted)."""
     command = typer.main.get_command(app)
@@ -53,16 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         rv = command.main(args=argv, prog_name="seqlm", standalone_mode=False)
     except SeqlmError as exc:
         return fail(str(exc))
-    except click.exceptions.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help() if exc.ctx else "", err=True)
-        return 2
-    except click.UsageError as exc:
-        return fail(exc.format_message().replace("\n", " "))
-    except click.ClickException as exc:
-        return fail(exc.format_message().replace("\n", " "))
-    except click.exceptions.Exit as exc:
-        return int(exc.exit_code)
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except _exits() as exc:
+        return int(getattr(exc, "exit_code", 0))
+    except _usage_errors() as exc:
+        ctx = getattr(exc, "ctx", None)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            typer.echo(ctx.get_help(), err=True)
+            return 2
+        return fail(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]
+    except (typer.Abort, KeyboardInterrupt):
         sys.stderr.write("seqlm: interrupted\n")
         return 130
     except BrokenPipeError:

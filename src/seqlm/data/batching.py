@@ -40,7 +40,7 @@ def _check(n_tokens: int, batch_size: int, num_steps: int) -> None:
     if n_tokens < need:
         raise DataError(
             f"corpus of {n_tokens} tokens is shorter than one batch after the largest random "
-            f"offset ((batch_size + 1) * num_steps + 1 = {need}); use a smaller batch or fewer steps"
+            f"offset ((batch_size + 1) * num_steps + 1 = {need}); use a smaller batch"
         )
 
 
@@ -123,4 +123,4 @@ class SeqDataLoader:
 
     def load_state_dict(self, state: dict[str, object]) -> None:
         """Restore the generator saved by :meth:`state_dict`."""
-        self.rng.bit_generator.state = state["bit_generator"]
+        self.rng.bit_generator.state = state["bit_generator"]  # type: ignore[assignment]

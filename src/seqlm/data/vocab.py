@@ -95,7 +95,7 @@ class Vocab:
         return self.token_to_idx[self.unk_token]
 
     @overload
-    def __getitem__(self, tokens: str) -> int: ...
+    def __getitem__(self, tokens: str) -> int: ...  # type: ignore[overload-overlap]
     @overload
     def __getitem__(self, tokens: Sequence[str]) -> list[int]: ...
     def __getitem__(self, tokens: str | Sequence[str]) -> int | list[int]:
