@@ -66,7 +66,8 @@ def stats_cmd(
         raise ConfigError(f"--top-k must be >= 0, got {top_k}")
     if zipf is not None and zipf.is_dir():
         raise ConfigError(f"--zipf {zipf} is a directory, expected a .png file path")
-    tokens = get_tokenizer(tokenizer)(load_text(source, split=split, preset=preset))
+    tokenize = get_tokenizer(tokenizer)  # validate options before any download
+    tokens = tokenize(load_text(source, split=split, preset=preset))
     stats = corpus_stats(tokens, top_k=top_k)
     echo(stats.format(sep="" if tokenizer == "char" else " "))
     if zipf is not None:

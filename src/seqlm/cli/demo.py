@@ -15,7 +15,7 @@ from seqlm.data.text import normalise
 from seqlm.errors import DatasetError
 
 # One step per part of the library, in the order of the seed's story.
-STEPS = ["seqlm.data.demo"]
+STEPS = ["seqlm.data.demo", "seqlm.ngram.demo", "seqlm.rnn.demo", "seqlm.series.demo"]
 
 
 def embedded_corpus() -> tuple[str, str]:

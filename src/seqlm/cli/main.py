@@ -9,6 +9,9 @@ import typer
 from seqlm import __version__
 from seqlm.cli import data as data_cli
 from seqlm.cli import demo as demo_cli
+from seqlm.cli import ngram as ngram_cli
+from seqlm.cli import rnn as rnn_cli
+from seqlm.cli import series as series_cli
 from seqlm.errors import SeqlmError
 
 app = typer.Typer(
@@ -20,7 +23,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(data_cli.app, name="data")
+app.add_typer(ngram_cli.app, name="ngram")
+app.add_typer(series_cli.app, name="series")
 app.command("demo")(demo_cli.demo)
+app.add_typer(rnn_cli.app, name="rnn")
 # Sub-command groups of the other parts are added here, one line each.
 
 

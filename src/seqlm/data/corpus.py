@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from seqlm.data.registry import REGISTRY, dataset_path, get_dataset
-from seqlm.data.text import normalise, read_text
+from seqlm.data.text import get_preset, normalise, read_text
 from seqlm.errors import DataError
 
 
@@ -16,6 +16,7 @@ def load_text(source: str | os.PathLike[str], split: str | None = None,
 
     A name that is both a registered dataset and an existing path is read as the file.
     """
+    get_preset(preset)  # fail on a bad preset before any download
     p = Path(source)
     if isinstance(source, str) and source in REGISTRY and not p.exists():
         return normalise(read_text(dataset_path(source, split)), preset)

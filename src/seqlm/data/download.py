@@ -54,7 +54,7 @@ def download(
                 got = 0
                 with tqdm(
                     total=expected, unit="B", unit_scale=True, desc=target.name,
-                    disable=not progress, leave=False,
+                    disable=None if progress else True, leave=False,  # None: off when not a TTY
                 ) as bar:
                     try:
                         while chunk := resp.read(CHUNK):

@@ -34,15 +34,19 @@ PRESETS: dict[str, Callable[[str], str]] = {
 }
 
 
-def normalise(text: str, preset: str = "raw") -> str:
-    """Apply a named normalisation preset (``raw``, ``letters``, ``unicode_letters``)."""
+def get_preset(preset: str) -> Callable[[str], str]:
+    """The normalisation function named ``preset``; a ConfigError names the valid ones."""
     try:
-        fn = PRESETS[preset]
+        return PRESETS[preset]
     except KeyError:
         raise ConfigError(
             f"unknown normalisation preset {preset!r}; choose one of {', '.join(PRESETS)}"
         ) from None
-    return fn(text)
+
+
+def normalise(text: str, preset: str = "raw") -> str:
+    """Apply a named normalisation preset (``raw``, ``letters``, ``unicode_letters``)."""
+    return get_preset(preset)(text)
 
 
 def decode_text(data: bytes, origin: str = "input") -> str:

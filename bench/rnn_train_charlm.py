@@ -1,0 +1,115 @@
+"""Char-level LM on The Time Machine, held out: train on the first 90% of the book ('letters'
+preprocessing, stream mode; its last tenth is the validation part), test on the last 10%.
+Targets: an LSTM/GRU test perplexity <= 3.60 per char within 10 minutes of CPU training
+(KenLM modified-KN: order 5 3.891, order 8 3.697), and its interpolation with seqlm's
+order-8 n-gram model <= 3.50 (the weight tuned on the validation part; the n-gram model is
+counted on the training part only, so that tuning is fair). Optionally a GRU joins the mix.
+
+    python bench/rnn_train_charlm.py --quick        # ~3 minutes on 2 cores
+    python bench/rnn_train_charlm.py                # 10 minutes of LSTM training
+    python bench/rnn_train_charlm.py --gru          # + 10 minutes of GRU, mixed in too
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch
+
+import benchutil
+
+KENLM_5, KENLM_8 = 3.891, 3.697
+
+
+def ngram_model(train: str, vocab: Any, order: int = 8) -> Any:
+    """seqlm's modified-KN char n-gram on the RNN's vocabulary (so the two can be mixed)."""
+    from seqlm.ngram import NgramLM
+
+    return NgramLM(order, "modified_kneser_ney", mode="stream", tokenizer="char",
+                   vocab=vocab).fit(train)
+
+
+def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> tuple[Any, Any]:
+    from seqlm.train import TrainConfig
+    from seqlm.train.lm import train_lm
+
+    cfg = TrainConfig(epochs=1000, optimizer="adam", lr=args.lr, clip=1.0, anneal_factor=0.5,
+                      anneal_patience=0, early_stop_patience=4, weight_decay=0.0,
+                      device=device, progress=False, time_limit_s=minutes * 60)
+    model = {"kind": kind, "num_hiddens": args.hidden, "embed_size": args.embed,
+             "num_layers": args.layers, "dropout": args.dropout}
+    t0 = time.perf_counter()
+    lm, res = train_lm(model, data, cfg, batch_size=args.batch, num_steps=args.steps,
+                       seed=args.seed,
+                       on_epoch=lambda r: print(f"  {kind} epoch {r['epoch']:3d} train "
+                                                f"{r['train_ppl']:.3f} valid {r['valid_ppl']:.3f}"
+                                                f" lr {r['lr']:.2g} {r['items_per_s']:,.0f} "
+                                                f"chars/s", flush=True))
+    print(f"  {kind}: {len(res.history)} epochs in {(time.perf_counter() - t0) / 60:.1f} min "
+          f"({res.stopped})", flush=True)
+    return lm, res
+
+
+def main() -> None:
+    p = benchutil.parser(__doc__ or "")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--minutes", type=float, default=10.0, help="training budget per model")
+    p.add_argument("--hidden", type=int, default=512)
+    p.add_argument("--layers", type=int, default=2)
+    p.add_argument("--embed", type=int, default=64)
+    p.add_argument("--dropout", type=float, default=0.4)
+    p.add_argument("--steps", type=int, default=100)
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--gru", action="store_true", help="also train a GRU and mix all three")
+    args = p.parse_args()
+    benchutil.setup_data_env()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from seqlm.cli.common import seed_everything
+    from seqlm.data import load_text
+    from seqlm.rnn import Interpolated
+    from seqlm.train.lm import lm_data
+
+    seed_everything(args.seed)
+    text = load_text("timemachine", preset="letters")
+    cut = int(len(text) * 0.9)
+    train_all, test = text[:cut], text[cut:]
+    vcut = int(len(train_all) * 0.9)
+    train, valid = train_all[:vcut], train_all[vcut:]
+    data = lm_data(train, valid, "char")
+    minutes = min(args.minutes, 1.5) if args.quick else args.minutes
+    print(f"The Time Machine, letters: {len(train):,} train / {len(valid):,} valid / "
+          f"{len(test):,} test chars, vocabulary {len(data.vocab)}; {minutes:g} min per model "
+          f"on {args.device}", flush=True)
+    lstm, _ = train_one("lstm", args, data, minutes, args.device)
+    ngram = ngram_model(train, data.vocab)
+    ppl_lstm, ppl_ngram = lstm.perplexity(test).ppl, ngram.perplexity(test).ppl
+    rows = [benchutil.Row("LSTM test ppl vs target 3.60", ppl_lstm, 3.60, "ppl/char", False),
+            benchutil.Row("LSTM test ppl vs KenLM order 8 (90%)", ppl_lstm, KENLM_8, "ppl/char",
+                          False),
+            benchutil.Row("seqlm 8-gram MKN (81% part) vs KenLM 8", ppl_ngram, KENLM_8,
+                          "ppl/char", False)]
+    mix = Interpolated(lstm, ngram).fit(valid)
+    rows.append(benchutil.Row(f"LSTM + 8-gram, lam={mix.lam:.2f}: test ppl vs 3.50",
+                              mix.perplexity(test).ppl, 3.50, "ppl/char", False))
+    if args.gru:
+        gru, _ = train_one("gru", args, data, minutes, args.device)
+        rows.append(benchutil.Row("GRU test ppl vs target 3.60", gru.perplexity(test).ppl,
+                                  3.60, "ppl/char", False))
+        rnns = Interpolated(lstm, gru).fit(valid)
+        all3 = Interpolated(rnns, ngram).fit(valid)
+        rows.append(benchutil.Row(f"(LSTM+GRU, {rnns.lam:.2f}) + 8-gram, {all3.lam:.2f}: vs 3.50",
+                                  all3.perplexity(test).ppl, 3.50, "ppl/char", False))
+    benchutil.print_table(f"char LM, The Time Machine held out ({args.layers}x{args.hidden}, "
+                          f"dropout {args.dropout}, bptt {args.steps}, Adam {args.lr:g}, "
+                          f"{minutes:g} min/model, {args.device})", rows)
+
+
+if __name__ == "__main__":
+    main()

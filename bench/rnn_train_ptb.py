@@ -1,0 +1,194 @@
+"""PTB word level, LSTM 2x200 (pytorch/examples word_language_model setting): seqlm.train's
+throughput vs a minimal hand-written nn.LSTM loop run in the same process, and (full mode)
+training toward test perplexity <= 115 (Zaremba et al.'s small LSTM).
+
+    python bench/rnn_train_ptb.py --quick            # throughput only, ~1-2 minutes on 2 cores
+    python bench/rnn_train_ptb.py                    # + full training (up to --minutes, 40)
+    python bench/rnn_train_ptb.py --model rnn_scratch --lr 2   # the scratch RNN vs KN5 (141.2)
+
+Test perplexity is reported two ways: of the running text (state carried across sentences, as
+Zaremba et al. and word_language_model measure it) and in sentence mode (each sentence from a
+zero state, the n-gram models' convention, as KN5's 141.2). <s> is never a counted prediction.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import torch
+from torch import nn
+
+import benchutil
+
+REF_TOKS = 9.45e3  # word_language_model LSTM 2x200 on this machine's CPU, tokens/s
+
+
+class Take:
+    """The first ``n`` batches of a loader, keeping its ``carries_state`` (for timing)."""
+
+    def __init__(self, loader: Any, n: int) -> None:
+        self.loader, self.n = loader, n
+        self.carries_state = loader.carries_state
+
+    def __iter__(self) -> Iterator[Any]:
+        for i, b in enumerate(self.loader):
+            if i >= self.n:
+                return
+            yield b
+
+
+class HandLSTM(nn.Module):
+    """word_language_model's RNNModel for LSTM, written out: embed, LSTM, dropout, decode."""
+
+    def __init__(self, ntoken: int, size: int = 200, layers: int = 2, dropout: float = 0.2):
+        super().__init__()
+        self.drop = nn.Dropout(dropout)
+        self.encoder = nn.Embedding(ntoken, size)
+        self.rnn = nn.LSTM(size, size, layers, dropout=dropout, batch_first=True)
+        self.decoder = nn.Linear(size, ntoken)
+
+    def forward(self, x: torch.Tensor, h: Any) -> tuple[torch.Tensor, Any]:
+        out, h = self.rnn(self.drop(self.encoder(x)), h)
+        return self.decoder(self.drop(out)), h
+
+
+def hand_loop(ids: Any, vocab_size: int, batches: int, device: torch.device,
+              lr: float = 20.0, clip: float = 0.25) -> float:
+    """The baseline: embedding, LSTM, linear, cross-entropy, clip, plain SGD. Returns tok/s."""
+    from seqlm.data import SeqDataLoader
+
+    model = HandLSTM(vocab_size).to(device)
+    loader = SeqDataLoader(ids, 20, 35, strategy="sequential", seed=0)
+    crit = nn.CrossEntropyLoss()
+    h = None
+    model.train()
+    sync(device)
+    t0, tokens = time.perf_counter(), 0
+    for i, (x, y) in enumerate(loader):
+        if i >= batches:
+            break
+        x, y = x.to(device), y.to(device)
+        h = None if h is None else tuple(t.detach() for t in h)
+        model.zero_grad()
+        out, h = model(x, h)
+        loss = crit(out.reshape(-1, vocab_size), y.reshape(-1))
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        with torch.no_grad():
+            for p in model.parameters():
+                p.add_(p.grad, alpha=-lr)
+        loss.item()  # the example prints the loss too: one sync per step, as ours
+        tokens += y.numel()
+    sync(device)
+    return tokens / (time.perf_counter() - t0)
+
+
+def sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def ours(ids: Any, vocab_size: int, batches: int, device: torch.device, kind: str,
+         lr: float, clip: float) -> float:
+    """seqlm: build_model + SeqDataLoader + Trainer, same sizes and optimiser. Returns tok/s."""
+    from seqlm.data import SeqDataLoader
+    from seqlm.rnn import build_model
+    from seqlm.train import LanguageModelTask, TrainConfig, Trainer
+
+    model = build_model(model_config(kind, vocab_size))
+    loader = Take(SeqDataLoader(ids, 20, 35, strategy="sequential", seed=0), batches)
+    cfg = TrainConfig(epochs=1, optimizer="sgd", lr=lr, clip=clip, progress=False,
+                      device=str(device), log_interval=50)
+    trainer = Trainer(model, LanguageModelTask(), loader, None, cfg)
+    sync(device)
+    t0 = time.perf_counter()
+    res = trainer.fit()
+    sync(device)
+    return res.history[0]["items"] / (time.perf_counter() - t0)
+
+
+def model_config(kind: str, vocab_size: int) -> dict[str, Any]:
+    if kind in ("rnn", "gru", "lstm"):
+        return {"kind": kind, "num_hiddens": 200, "embed_size": 200, "num_layers": 2,
+                "dropout": 0.2, "vocab_size": vocab_size}
+    return {"kind": kind, "num_hiddens": 200, "embed_size": 200, "vocab_size": vocab_size}
+
+
+def main() -> None:
+    p = benchutil.parser(__doc__ or "")
+    p.add_argument("--device", default="cpu")
+    p.add_argument("--model", default="lstm")
+    p.add_argument("--lr", type=float, default=20.0)
+    p.add_argument("--clip", type=float, default=0.25)
+    p.add_argument("--minutes", type=float, default=40.0, help="full-mode training budget")
+    p.add_argument("--batches", type=int, default=0, help="batches per throughput run")
+    args = p.parse_args()
+    benchutil.setup_data_env()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    from seqlm.cli.common import seed_everything
+    from seqlm.data import load_text
+    from seqlm.rnn import lm_tokens
+    from seqlm.train import TrainConfig, resolve_device
+    from seqlm.train.lm import lm_data, running_perplexity, train_lm
+
+    device = resolve_device(args.device)
+    seed_everything(args.seed)
+    t0 = time.perf_counter()
+    train, valid, test = (load_text("ptb", s) for s in ("train", "valid", "test"))
+    data = lm_data(train, valid, "word")
+    V = len(data.vocab)
+    print(f"PTB: vocabulary {V}, {len(data.train_ids):,} training tokens (sentence mode: "
+          f"<s> w ... </s>), prepared in {time.perf_counter() - t0:.1f} s; device {device}")
+    n = args.batches or (60 if args.quick else 200) * (10 if device.type == "cuda" else 1)
+    rows, hand, mine = [], [], []
+    for _ in range(2 if args.quick else 3):  # alternate, take medians
+        hand.append(hand_loop(data.train_ids, V, n, device))
+        mine.append(ours(data.train_ids, V, n, device, args.model, args.lr, args.clip))
+    hand_t, mine_t = sorted(hand)[len(hand) // 2], sorted(mine)[len(mine) // 2]
+    rows.append(benchutil.Row(f"seqlm.train {args.model} 2x200 tok/s vs hand loop", mine_t,
+                              hand_t, "tok/s"))
+    rows.append(benchutil.Row("hand-written nn.LSTM loop tok/s vs example's 9.45k", hand_t,
+                              REF_TOKS, "tok/s"))
+    rows.append(benchutil.Row("seqlm.train tok/s vs example's 9.45k", mine_t, REF_TOKS, "tok/s"))
+    if not args.quick:
+        cfg = TrainConfig(epochs=100, optimizer="sgd", lr=args.lr, clip=args.clip,
+                          anneal_factor=0.25, anneal_patience=0, early_stop_patience=3,
+                          device=str(device), progress=False, time_limit_s=args.minutes * 60)
+        t1 = time.perf_counter()
+        lm, res = train_lm(model_config(args.model, V), data, cfg, batch_size=20, num_steps=35,
+                           seed=args.seed,
+                           on_epoch=lambda r: print(f"  epoch {r['epoch']} valid ppl "
+                                                    f"{r['valid_ppl']:.2f} lr {r['lr']:g}",
+                                                    flush=True))
+        minutes = (time.perf_counter() - t1) / 60
+        first = res.history[0]["valid_ppl"]
+        test_ppl = lm.perplexity(test).ppl  # sentence mode, every sentence from a zero state
+        test_ids = data.vocab.encode(lm_tokens(test, "sentence", "word"))
+        running = running_perplexity(lm.model, data, test_ids, device=str(device))
+        print(f"trained {len(res.history)} epochs in {minutes:.1f} min ({res.stopped})")
+        rows.append(benchutil.Row("valid ppl after 1 epoch (example: 214.4)", first, 214.4, "ppl",
+                                  higher_is_better=False))
+        target = 115.0 if args.model == "lstm" else 141.2
+        rows.append(benchutil.Row(f"{args.model} test ppl, running text (target {target:g})",
+                                  running, target, "ppl", higher_is_better=False))
+        rows.append(benchutil.Row(f"{args.model} test ppl, sentence mode (KN5 141.2)", test_ppl,
+                                  141.2, "ppl", higher_is_better=False))
+        rows.append(benchutil.Row("training minutes (budget 40)", minutes, 40.0, "min",
+                                  higher_is_better=False))
+        if not math.isfinite(test_ppl):
+            print("test perplexity is not finite")
+    benchutil.print_table(f"PTB word LM training ({args.model} 2x200, batch 20, bptt 35, "
+                          f"SGD lr {args.lr:g}, clip {args.clip:g}, {n} batches per timing, "
+                          f"device {device})", rows)
+
+
+if __name__ == "__main__":
+    main()

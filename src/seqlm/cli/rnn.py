@@ -1,0 +1,229 @@
+"""``seqlm rnn train | eval | generate | score | compare``: recurrent language models."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.errors import ConfigError
+
+app = typer.Typer(help="Recurrent language models: train, evaluate, generate, score, compare.",
+                  no_args_is_help=True)
+
+MODELS = ("rnn_scratch", "gru_scratch", "lstm_scratch", "rnn", "gru", "lstm")
+
+
+def _read(data: str, split: str | None, preset: str) -> str:
+    from seqlm.data import load_text
+
+    return load_text(data, split=split, preset=preset)
+
+
+def _model_config(model: str, hidden: int, layers: int, embed: int, dropout: float,
+                  tie: bool, nonlinearity: str) -> dict[str, Any]:
+    if model not in MODELS:
+        raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
+    cfg: dict[str, Any] = {"kind": model, "num_hiddens": hidden,
+                           "embed_size": embed or None}
+    if model in ("rnn", "gru", "lstm"):
+        cfg.update(num_layers=layers, dropout=dropout, tie_weights=tie)
+    elif layers != 1 or dropout or tie:
+        raise ConfigError("--layers, --dropout and --tie apply to the torch.nn models only")
+    if model in ("rnn", "rnn_scratch"):
+        cfg["nonlinearity"] = nonlinearity
+    return cfg
+
+
+def _epoch_line(row: dict[str, Any]) -> None:
+    echo(f"epoch {row['epoch']:>3}  train ppl {row['train_ppl']:9.3f}  "
+         f"valid ppl {row['valid_ppl']:9.3f}  lr {row['lr']:.3g}  "
+         f"||g|| {row['grad_norm_mean']:.3g} (max {row['grad_norm_max']:.3g}, "
+         f"clipped {100 * row['clipped_frac']:.0f}%)  {row['items_per_s']:,.0f} tok/s")
+
+
+@app.command()
+def train(
+    out: Path = typer.Option(..., "--out", help="Folder for checkpoints, logs and plots."),
+    data: str = typer.Option(None, "--data", help="Registered dataset name or a text file."),
+    split: str = typer.Option(None, "--split", help="Dataset split to train on."),
+    valid_split: str = typer.Option(None, "--valid-split",
+                                    help="Dataset split to validate on (default: hold out "
+                                         "the end of the training text)."),
+    valid_frac: float = typer.Option(0.1, "--valid-frac", help="Held-out fraction."),
+    level: str = typer.Option("char", "--level", help="char (stream mode) or word (sentences)."),
+    preset: str = typer.Option("raw", "--preset", help="raw, letters (the book's), ..."),
+    min_freq: int = typer.Option(1, "--min-freq", help="Rarer tokens map to <unk>."),
+    model: str = typer.Option("lstm", "--model", help=", ".join(MODELS)),
+    hidden: int = typer.Option(256, "--hidden", help="Hidden units per layer."),
+    layers: int = typer.Option(1, "--layers", help="Layers (torch.nn models)."),
+    embed: int = typer.Option(0, "--embed", help="Embedding size (0 = one-hot input)."),
+    dropout: float = typer.Option(0.0, "--dropout"),
+    tie: bool = typer.Option(False, "--tie", help="Tie input and output embeddings."),
+    nonlinearity: str = typer.Option("tanh", "--nonlinearity", help="tanh or relu (RNN)."),
+    batch_size: int = typer.Option(32, "--batch-size"),
+    num_steps: int = typer.Option(35, "--num-steps", help="Time steps per minibatch (BPTT)."),
+    batching: str = typer.Option("sequential", "--batching", help="sequential or random."),
+    clip: float = typer.Option(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
+    optimizer: str = typer.Option("sgd", "--optimizer", help="sgd, adam or adamw."),
+    lr: float = typer.Option(1.0, "--lr", help="Learning rate (the book's SGD: 1)."),
+    weight_decay: float = typer.Option(0.0, "--weight-decay"),
+    anneal: float = typer.Option(0.0, "--anneal",
+                                 help="Multiply lr by this on a validation plateau (0 = off)."),
+    patience: int = typer.Option(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
+    epochs: int = typer.Option(None, "--epochs", help="Epochs in all [10]."),
+    time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N seconds (0 = off)."),
+    log_interval: int = typer.Option(50, "--log-interval", help="Steps per gradient-norm log."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    seed: int = SeedOption,
+    threads: int = ThreadsOption,
+) -> None:
+    """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out."""
+    from seqlm.train import TrainConfig
+    from seqlm.train.lm import checkpoint_path, lm_data, split_text, train_lm
+
+    seed_everything(seed, threads)
+    if resume:  # every setting from the checkpoint, except how long / where to run
+        from seqlm.train import load_checkpoint
+
+        ckpt = load_checkpoint(checkpoint_path(out))
+        s = dict(ckpt.get("extra") or {}).get("cli")
+        if not s:
+            raise ConfigError(f"{checkpoint_path(out)} was not written by 'seqlm rnn train'")
+        seed_everything(s["seed"], threads)
+        tc = TrainConfig.from_dict(ckpt["train_config"], device=device, progress=progress,
+                                   **({"epochs": epochs} if epochs else {}))
+    else:
+        if data is None:
+            raise ConfigError("--data is required (a dataset name or a text file)")
+        s = {"data": data, "split": split, "valid_split": valid_split, "valid_frac": valid_frac,
+             "level": level, "preset": preset, "min_freq": min_freq, "seed": seed,
+             "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
+             "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity)}
+        tc = TrainConfig(
+            epochs=epochs or 10, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
+            clip=clip or None, anneal_factor=anneal or None, early_stop_patience=patience or None,
+            log_interval=log_interval, device=device, progress=progress,
+            time_limit_s=time_limit or None)
+    text = _read(s["data"], s["split"], s["preset"])
+    if s["valid_split"]:
+        train_text, valid_text = text, _read(s["data"], s["valid_split"], s["preset"])
+    else:
+        train_text, valid_text = split_text(text, s["valid_frac"])
+    lm_set = lm_data(train_text, valid_text, s["level"], s["min_freq"])
+    n_valid = 0 if lm_set.valid_ids is None else len(lm_set.valid_ids)
+    echo(f"{s['level']} level: {len(lm_set.vocab)} tokens in the vocabulary, "
+         f"{len(lm_set.train_ids):,} training and {n_valid:,} validation "
+         f"tokens; model {s['model']['kind']}, {tc.optimizer} lr {tc.lr:g}, "
+         f"clip {tc.clip or 'off'}")
+    _, result = train_lm(
+        s["model"], lm_set, tc, resume=checkpoint_path(out) if resume else None,
+        batch_size=s["batch_size"], num_steps=s["num_steps"], batching=s["batching"],
+        seed=s["seed"], out=out, extra={"cli": s, "preset": s["preset"]},
+        on_epoch=_epoch_line)
+    if result.stopped == "interrupted":
+        ppl = result.final.get("valid_ppl", math.nan)
+        echo(f"interrupted at step {result.final['step']}: checkpoint {result.checkpoint}, "
+             f"validation perplexity now {ppl:.3f}; continue with --resume")
+    else:
+        echo(f"stopped: {result.stopped}; checkpoints {out}/last.pt and {out}/best.pt; "
+             f"log {out}/epochs.csv; plots {out}/ppl.png, {out}/grad_norm.png")
+
+
+def _load(checkpoint: Path, device: str) -> tuple[Any, str]:
+    """The RNNLM of a checkpoint and the normalisation preset its text needs."""
+    from seqlm.train.lm import load_lm
+
+    lm, ckpt = load_lm(checkpoint, device=device)
+    return lm, str((ckpt.get("extra") or {}).get("preset", "raw"))
+
+
+CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm rnn train' (last.pt/best.pt).")
+DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
+
+
+@app.command("eval")
+def evaluate(
+    checkpoint: Path = CkptArg,
+    data: str = typer.Option(..., "--data", help="Registered dataset name or a text file."),
+    split: str = typer.Option(None, "--split", help="Dataset split (e.g. test)."),
+    last_frac: float = typer.Option(0.0, "--last-frac",
+                                    help="Score only the last fraction of the text (held out)."),
+    device: str = DeviceOption,
+    seed: int = SeedOption,
+    threads: int = ThreadsOption,
+) -> None:
+    """Perplexity of a text under a trained model (same conventions as the n-gram models)."""
+    from seqlm.train.lm import split_text
+
+    seed_everything(seed, threads)
+    lm, preset = _load(checkpoint, device)
+    text = _read(data, split, preset)
+    if last_frac:
+        text = split_text(text, last_frac)[1]
+    r = lm.perplexity(text)
+    echo(f"perplexity {r.ppl:.4f} ({r.bits_per_token:.4f} bits/token) over "
+         f"{r.tokens:,} predicted tokens; {r.oov} OOV; excluding OOV {r.ppl_excl_oov:.4f}")
+
+
+def _normalised(preset: str, text: str) -> str:
+    from seqlm.data import normalise
+
+    return normalise(text, preset)
+
+
+@app.command()
+def generate(
+    checkpoint: Path = CkptArg,
+    prefix: str = typer.Option("", "--prefix", help="Text to warm the state up on."),
+    n: int = typer.Option(100, "-n", "--num", help="Tokens to generate."),
+    strategy: str = typer.Option("sample", "--strategy", help="greedy or sample."),
+    temperature: float = typer.Option(1.0, "--temperature"),
+    top_k: int = typer.Option(None, "--top-k"),
+    top_p: float = typer.Option(None, "--top-p"),
+    device: str = DeviceOption,
+    seed: int = SeedOption,
+) -> None:
+    """Continue a prefix (the book's warm-up, then one token at a time)."""
+    seed_everything(seed)
+    lm, preset = _load(checkpoint, device)
+    pre = _normalised(preset, prefix) if prefix else prefix
+    echo(lm.generate(pre, n, strategy=strategy, temperature=temperature, top_k=top_k,
+                     top_p=top_p, seed=seed))
+
+
+@app.command()
+def score(
+    checkpoint: Path = CkptArg,
+    texts: list[str] = typer.Argument(..., help="Sentences (word level) or texts to score."),
+    full: bool = typer.Option(False, "--full", help="Per-token log10 probabilities too."),
+    device: str = DeviceOption,
+) -> None:
+    """log10 probability of each text (sentence mode: from <s>, with </s>; as KenLM)."""
+    lm, preset = _load(checkpoint, device)
+    for text in texts:
+        t = _normalised(preset, text)
+        echo(f"{lm.score(t):.4f}\t{text}")
+        if full:
+            tokens = [tok for unit in lm.units(t) for tok in unit.targets]
+            for tok, (lp, _, oov) in zip(tokens, lm.full_scores(t), strict=True):
+                echo(f"  {lp:.4f}\t{tok!r}{'  (OOV)' if oov else ''}")
+
+
+@app.command()
+def compare(
+    checkpoint: Path = CkptArg,
+    texts: list[str] = typer.Argument(..., help="Two or more candidate texts."),
+    device: str = DeviceOption,
+) -> None:
+    """Rank candidates by probability, most probable first."""
+    if len(texts) < 2:
+        raise ConfigError("compare needs at least two texts")
+    lm, preset = _load(checkpoint, device)
+    for text, log10_prob in lm.compare([_normalised(preset, t) for t in texts]):
+        echo(f"{log10_prob:10.4f}  {text}")

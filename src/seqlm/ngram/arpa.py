@@ -1,0 +1,246 @@
+"""ARPA back-off files (log10 probabilities and backoffs), read and written.
+
+Writing needs a backoff-form model (witten_bell, absolute, kneser_ney, modified_kneser_ney, or
+one read from ARPA). ``<s>`` gets the conventional -99 probability (it is never predicted).
+Reading validates everything and raises ArpaError (a DataError) on any problem.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from dataclasses import dataclass
+from itertools import chain, repeat
+from pathlib import Path
+
+import numpy as np
+
+from seqlm.data.conventions import BOS
+from seqlm.data.vocab import UNK, Vocab
+from seqlm.io import atomic_write
+from seqlm.ngram.counting import lookup, ngram_words
+from seqlm.ngram.errors import ArpaError, ConfigError
+from seqlm.ngram.estimators import Tables
+from seqlm.ngram.memory import available_bytes
+from seqlm.ngram.model import MAX_ORDER, NgramLM
+
+LOG10 = math.log(10.0)
+_NGRAM_LINE = re.compile(r"^ngram\s+([0-9]{1,3})\s*=\s*([0-9]{1,15})\s*$")
+BYTES_PER_NGRAM = 64  # rough in-memory cost of one n-gram while reading (ids, keys, floats)
+
+
+def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` as an ARPA file (atomically)."""
+    model._require_fitted()
+    if model.tables is None:
+        raise ConfigError(f"estimator {model.estimator!r} has no backoff form; ARPA needs "
+                          "witten_bell, absolute, kneser_ney or modified_kneser_ney")
+    V = len(model.vocab)
+    words = ngram_words(model.keys, V)
+    itos = np.array(model.vocab.idx_to_token, dtype=object)
+    with atomic_write(path) as fh:
+        fh.write("\n\\data\\\n")
+        for n, k in enumerate(model.keys, 1):
+            fh.write(f"ngram {n}={len(k)}\n")
+        for n in range(1, model.order + 1):
+            fh.write(f"\n\\{n}-grams:\n")
+            lp = model.tables.logp[n - 1] / LOG10
+            lp = np.where(np.isfinite(lp), np.minimum(lp, 0.0), -99.0)
+            text = itos[words[n - 1][:, 0]]
+            for j in range(1, n):
+                text = text + " " + itos[words[n - 1][:, j]]
+            if n < model.order:
+                bow = model.tables.logbow[n - 1] / LOG10
+                fh.writelines(f"{p:.7g}\t{w}\t{b:.7g}\n" if b != 0 else f"{p:.7g}\t{w}\n"
+                              for p, w, b in zip(lp.tolist(), text.tolist(), bow.tolist(),
+                                                 strict=True))
+            else:
+                fh.writelines(f"{p:.7g}\t{w}\n" for p, w in zip(lp.tolist(), text.tolist(),
+                                                                 strict=True))
+        fh.write("\n\\end\\\n")
+
+
+def _float(tok: str, where: str, is_prob: bool = True) -> float:
+    """A log10 value; probabilities must be <= 0 (tiny positive rounding is clipped)."""
+    try:
+        v = float(tok)
+    except ValueError:
+        raise ArpaError(f"{where}: {tok!r} is not a number") from None
+    if math.isnan(v):
+        raise ArpaError(f"{where}: NaN is not a log10 value")
+    if is_prob:
+        if v > 1e-3:
+            raise ArpaError(f"{where}: log10 probability {tok} is above 0")
+        return min(v, 0.0) if v != -math.inf else -99.0
+    if not math.isfinite(v):
+        raise ArpaError(f"{where}: backoff {tok} is not finite")
+    return v
+
+
+def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
+              tokenizer: str = "word") -> NgramLM:
+    """Read an ARPA file into a backoff-form NgramLM (estimator ``"arpa"``)."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise ArpaError(f"no such file: {p}") from None
+    except OSError as exc:
+        raise ArpaError(f"cannot read {p}: {exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArpaError(f"{p} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    return parse_arpa(text, str(p), mode, tokenizer)
+
+
+def parse_arpa(text: str, name: str = "<arpa>", mode: str = "sentence",
+               tokenizer: str = "word") -> NgramLM:
+    """Parse ARPA text (see :func:`read_arpa`)."""
+    lines = text.splitlines()
+    i = 0
+    while i < len(lines) and lines[i].strip() != "\\data\\":
+        i += 1
+    if i == len(lines):
+        raise ArpaError(f"{name}: no \\data\\ header")
+    i += 1
+    declared: list[int] = []
+    while i < len(lines) and lines[i].strip():
+        mt = _NGRAM_LINE.match(lines[i].strip())
+        if not mt:
+            raise ArpaError(f"{name} line {i + 1}: expected 'ngram N=count', got {lines[i]!r}")
+        n, c = int(mt.group(1)), int(mt.group(2))
+        if n != len(declared) + 1:
+            raise ArpaError(f"{name} line {i + 1}: n-gram orders must be 1, 2, ... in order")
+        declared.append(c)
+        i += 1
+    if not declared:
+        raise ArpaError(f"{name}: the \\data\\ section lists no n-gram counts")
+    if len(declared) > MAX_ORDER:
+        raise ArpaError(f"{name}: order {len(declared)} is above the maximum {MAX_ORDER}")
+    need = sum(declared) * BYTES_PER_NGRAM
+    if need > available_bytes():
+        raise ArpaError(f"{name}: the header declares {sum(declared)} n-grams (~{need / 1e9:.1f} "
+                        f"GB to load), more than the {available_bytes() / 1e9:.1f} GB available")
+    if len(lines) < sum(declared):
+        raise ArpaError(f"{name}: the header declares {sum(declared)} n-grams but the file has "
+                        f"only {len(lines)} lines (truncated?)")
+    order = len(declared)
+    sections: list[Section] = []
+    for n in range(1, order + 1):
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        if i == len(lines) or lines[i].strip() != f"\\{n}-grams:":
+            raise ArpaError(f"{name}: missing \\{n}-grams: section (truncated?)")
+        i += 1
+        j = i
+        while j < len(lines) and lines[j].strip() and not lines[j].startswith("\\"):
+            j += 1
+        if j - i != declared[n - 1]:
+            raise ArpaError(f"{name}: \\{n}-grams: has {j - i} entries, the header says "
+                            f"{declared[n - 1]}")
+        sections.append(_section(lines[i:j], n, name, i))
+        i = j
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i == len(lines) or lines[i].strip() != "\\end\\":
+        raise ArpaError(f"{name}: missing \\end\\ (truncated?)")
+    return _build(sections, name, mode, tokenizer)
+
+
+@dataclass
+class Section:
+    """One parsed n-gram section: log10 probabilities, words (rows x n), log10 backoffs."""
+
+    logp: np.ndarray
+    words: list[list[str]]
+    logbow: np.ndarray
+
+
+def _numbers(tokens: list[str], name: str, first_line: int, is_prob: bool) -> np.ndarray:
+    """Vectorised float parsing; on failure, find and report the bad line."""
+    try:
+        v = np.array(tokens, dtype=np.float64)
+    except ValueError:
+        for k, t in enumerate(tokens):
+            _float(t, f"{name} line {first_line + k + 1}", is_prob)
+        raise ArpaError(f"{name}: bad number near line {first_line + 1}") from None
+    bad = np.isnan(v) | ((v > 1e-3) if is_prob else ~np.isfinite(v))
+    if bad.any():
+        k = int(np.nonzero(bad)[0][0])
+        _float(tokens[k], f"{name} line {first_line + k + 1}", is_prob)
+    if is_prob:
+        v = np.where(np.isneginf(v), -99.0, np.minimum(v, 0.0))
+    return v
+
+
+def _section(lines: list[str], n: int, name: str, first: int) -> Section:
+    """Split and check the lines of one n-gram section."""
+    fields = [ln.split() for ln in lines]
+    lens = np.fromiter(map(len, fields), dtype=np.int64, count=len(fields))
+    bad = (lens != n + 1) & (lens != n + 2)
+    if bad.any():
+        k = int(np.nonzero(bad)[0][0])
+        raise ArpaError(f"{name} line {first + k + 1}: a {n}-gram line needs {n + 1} or "
+                        f"{n + 2} fields")
+    logp = _numbers([f[0] for f in fields], name, first, True)
+    has_bow = np.nonzero(lens == n + 2)[0]
+    logbow = np.zeros(len(fields))
+    if len(has_bow):
+        logbow[has_bow] = _numbers([fields[k][n + 1] for k in has_bow.tolist()], name,
+                                   first, False)
+    return Section(logp, [f[1:n + 1] for f in fields], logbow)
+
+
+def _build(sections: list[Section], name: str, mode: str,
+           tokenizer: str) -> NgramLM:
+    """Turn parsed sections into keys / log-prob / log-backoff arrays on a fresh Vocab."""
+    words = [w[0] for w in sections[0].words]
+    if len(set(words)) != len(words):
+        raise ArpaError(f"{name}: duplicate unigrams")
+    itos = [UNK] + [w for w in words if w != UNK]
+    vocab = Vocab.from_dict({"format": "seqlm.vocab/1", "idx_to_token": itos, "unk": UNK})
+    V = len(vocab)
+    order = len(sections)
+    lp1 = np.full(V, -99.0 * LOG10)  # <unk> absent from the file: effectively impossible
+    bow1 = np.zeros(V)
+    rows1 = np.array([vocab.token_to_idx[w] for w in words], dtype=np.int64)
+    lp1[rows1] = sections[0].logp * LOG10
+    bow1[rows1] = sections[0].logbow * LOG10
+    if BOS in vocab:
+        lp1[vocab.index(BOS)] = -np.inf  # context only, never predicted (files say 0 or -99)
+    keys = [np.arange(V, dtype=np.int64)]
+    logp = [lp1]
+    logbow = [bow1]
+    tti = vocab.token_to_idx
+    for n in range(2, order + 1):
+        sec = sections[n - 1]
+        flat = list(chain.from_iterable(sec.words))
+        ids = np.fromiter(map(tti.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        if (ids < 0).any():
+            bad = flat[int(np.nonzero(ids < 0)[0][0])]
+            raise ArpaError(f"{name}: {n}-gram word {bad!r} is not a unigram")
+        ids = ids.reshape(len(sec.words), n)
+        pid = ids[:, 0]
+        for j in range(1, n - 1):
+            pid = lookup(keys[j], pid * V + ids[:, j])
+            if (pid < 0).any():
+                raise ArpaError(f"{name}: a {n}-gram's context is missing from the "
+                                f"{j + 1}-grams")
+        key = pid * V + ids[:, n - 1]
+        perm = np.argsort(key, kind="stable")
+        key = key[perm]
+        if len(key) > 1 and (np.diff(key) == 0).any():
+            raise ArpaError(f"{name}: duplicate {n}-grams")
+        keys.append(key)
+        logp.append(sec.logp[perm] * LOG10)
+        logbow.append(sec.logbow[perm] * LOG10)
+    m = NgramLM(order, "witten_bell", mode, tokenizer, vocab=vocab)  # type: ignore[arg-type]
+    m.estimator = "arpa"
+    m.keys = keys
+    m.tables = Tables(logp, logbow[:-1])
+    m.predicted = np.ones(V, dtype=bool)
+    if BOS in vocab:
+        m.predicted[vocab.index(BOS)] = False
+    return m

@@ -1,0 +1,92 @@
+"""Vectorised n-gram counting over integer-encoded text: sort/unique per order, no Python dicts.
+
+An n-gram of order n is identified by ``key = prefix_id * V + word`` where ``prefix_id`` is the
+row of its first n-1 words in the order n-1 table (for unigrams ``key = word``). Keys are sorted,
+so all continuations of one context are contiguous and lookups are ``np.searchsorted``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class OrderCounts:
+    """All distinct n-grams of one order n and their raw counts."""
+
+    keys: np.ndarray    # sorted int64 prefix_id * V + word (order 1: word id, dense 0..V-1)
+    suffix: np.ndarray  # row in order n-1 of the n-gram without its first word (order 1: -1)
+    count: np.ndarray   # raw count (int64)
+    starts: np.ndarray  # bool: occurs at the very start of a unit (begins with <s> in sentences)
+
+
+def lookup(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Rows of ``query`` values in the sorted ``keys``; -1 where absent."""
+    if len(keys) == 0:
+        return np.full(len(query), -1, dtype=np.int64)
+    pos = np.searchsorted(keys, query)
+    pos = np.minimum(pos, len(keys) - 1)
+    return np.where(keys[pos] == query, pos, -1).astype(np.int64)
+
+
+def _unique(key: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """np.unique(key, return_index, return_inverse, return_counts) with an unstable sort.
+
+    Any occurrence serves as the representative (we only need its suffix), so the faster
+    non-stable sort is enough.
+    """
+    perm = np.argsort(key)
+    sk = key[perm]
+    new = np.empty(len(sk), dtype=bool)
+    new[0] = True
+    np.not_equal(sk[1:], sk[:-1], out=new[1:])
+    bounds = np.nonzero(new)[0]
+    inv = np.empty(len(sk), dtype=np.int64)
+    inv[perm] = np.cumsum(new) - 1
+    cnt = np.diff(np.append(bounds, len(sk)))
+    return sk[bounds], perm[bounds], inv, cnt
+
+
+def count_ngrams(seq: np.ndarray, unit_start: np.ndarray, order: int, vocab_size: int
+                 ) -> list[OrderCounts]:
+    """Count every n-gram (n = 1..order) that lies inside one unit of ``seq``.
+
+    ``seq`` holds the word ids of all units back to back and ``unit_start[t]`` is the position
+    where the unit containing position t begins; n-grams never cross units.
+    """
+    V = np.int64(vocab_size)
+    pos = np.arange(len(seq), dtype=np.int64)
+    uni_count = np.bincount(seq, minlength=vocab_size).astype(np.int64)
+    uni_starts = np.zeros(vocab_size, dtype=bool)
+    uni_starts[seq[pos == unit_start]] = True
+    out = [OrderCounts(np.arange(vocab_size, dtype=np.int64),
+                       np.full(vocab_size, -1, dtype=np.int64), uni_count, uni_starts)]
+    end_id = seq.astype(np.int64)  # row of the (n-1)-gram ending at each position, -1 if none
+    for n in range(2, order + 1):
+        valid = np.nonzero(pos[1:] - (n - 1) >= unit_start[1:])[0] + 1
+        if len(valid) == 0:
+            empty = np.zeros(0, dtype=np.int64)
+            out.append(OrderCounts(empty, empty, empty, np.zeros(0, dtype=bool)))
+            end_id = np.full(len(seq), -1, dtype=np.int64)
+            continue
+        key = end_id[valid - 1] * V + seq[valid]
+        uniq, first, inv, cnt = _unique(key)
+        suffix = end_id[valid[first]]
+        starts = np.zeros(len(uniq), dtype=bool)
+        starts[inv[valid - (n - 1) == unit_start[valid]]] = True
+        out.append(OrderCounts(uniq, suffix, cnt.astype(np.int64), starts))
+        new_end = np.full(len(seq), -1, dtype=np.int64)
+        new_end[valid] = inv
+        end_id = new_end
+    return out
+
+
+def ngram_words(tables_keys: list[np.ndarray], vocab_size: int) -> list[np.ndarray]:
+    """For each order n an int64 matrix (rows, n) of the word ids of every n-gram."""
+    words: list[np.ndarray] = [tables_keys[0].reshape(-1, 1)]
+    for keys in tables_keys[1:]:
+        prefix, last = np.divmod(keys, np.int64(vocab_size))
+        words.append(np.concatenate([words[-1][prefix], last.reshape(-1, 1)], axis=1))
+    return words

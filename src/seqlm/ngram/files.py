@@ -1,0 +1,28 @@
+"""Save / load by file name: ``.arpa`` is the ARPA text format, anything else seqlm's npz."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from seqlm.ngram.arpa import read_arpa, write_arpa
+from seqlm.ngram.binary import load_model, save_model
+from seqlm.ngram.model import NgramLM
+
+
+def is_arpa(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` names an ARPA file (by its extension)."""
+    return Path(path).suffix.lower() == ".arpa"
+
+
+def save(model: NgramLM, path: str | os.PathLike[str]) -> None:
+    """Write ``model`` as ARPA (``.arpa``) or as seqlm's binary npz (any other name)."""
+    if is_arpa(path):
+        write_arpa(model, path)
+    else:
+        save_model(model, path)
+
+
+def load(path: str | os.PathLike[str]) -> NgramLM:
+    """Read an ARPA (``.arpa``) or binary model."""
+    return read_arpa(path) if is_arpa(path) else load_model(path)

@@ -1,0 +1,279 @@
+"""NgramLM: counting n-gram language model of any order with a choice of estimator.
+
+Log-probabilities: ``logprob`` and ``token_logprobs`` return natural logs (as the RNN models);
+``score`` and ``full_scores`` return log10, like KenLM, so numbers compare with KenLM directly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
+from seqlm.data.tokenize import Tokenizer, get_tokenizer
+from seqlm.data.vocab import Vocab
+from seqlm.errors import require_positive
+from seqlm.ngram.counting import count_ngrams, lookup
+from seqlm.ngram.discounts import counts_of_counts
+from seqlm.ngram.encode import Encoded, encode_units
+from seqlm.ngram.errors import ConfigError
+from seqlm.ngram.estimators import (
+    COUNT_BASED,
+    INTERPOLATED,
+    Tables,
+    check_estimator,
+    interpolated_tables,
+)
+from seqlm.ngram.memory import available_bytes, counting_bytes, paused_gc
+from seqlm.ngram.query import backoff_scores, count_scores, match
+from seqlm.ngram.results import Perplexity
+from seqlm.ngram.vocab_build import build_vocab
+
+MAX_ORDER = 20
+LOG10 = math.log(10.0)
+
+
+def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
+    """lmplz's word ids for our ids: <unk>, <s>, </s> first, then order of first appearance."""
+    words, first = np.unique(seq, return_index=True)
+    rank = np.full(len(vocab), -1, dtype=np.int64)
+    rank[words[np.argsort(first, kind="stable")]] = np.arange(len(words))
+    for j, tok in enumerate((vocab.unk_token, BOS, EOS)):
+        if tok in vocab:
+            rank[vocab.index(str(tok))] = j - 3
+    return rank
+
+
+class NgramLM:
+    """An order-N counting language model; ``estimator`` picks the smoothing.
+
+    Estimators: mle, laplace, lidstone (add-k), witten_bell, absolute, kneser_ney (one discount,
+    as nltk.lm), modified_kneser_ney (three discounts per order, as KenLM lmplz; the default),
+    stupid_backoff (scores, not probabilities). See docs/ngram.md for the formulas.
+    """
+
+    def __init__(self, order: int = 3, estimator: str = "modified_kneser_ney",
+                 mode: Mode = "sentence", tokenizer: str = "word", *, k: float = 1.0,
+                 discount: float | None = None, alpha: float = 0.4,
+                 interpolate_unigram: bool = True, vocab: Vocab | None = None) -> None:
+        if not isinstance(order, int) or order < 1 or order > MAX_ORDER:
+            raise ConfigError(f"order must be an integer in 1..{MAX_ORDER}, got {order!r}")
+        self.order = order
+        self.estimator = check_estimator(estimator)
+        self.mode: Mode = check_mode(mode)
+        self.tokenizer = tokenizer
+        get_tokenizer(tokenizer)
+        if estimator == "laplace":
+            k = 1.0
+        require_positive("k", k)
+        self.k = float(k)
+        if discount is None:
+            discount = 0.1 if estimator == "kneser_ney" else 0.75
+        if not 0.0 < discount <= 1.0:
+            raise ConfigError(f"discount must be in (0, 1], got {discount!r}")
+        self.discount = float(discount)
+        if not 0.0 < alpha <= 1.0:
+            raise ConfigError(f"alpha must be in (0, 1], got {alpha!r}")
+        self.alpha = float(alpha)
+        self.interpolate_unigram = interpolate_unigram
+        self.vocab: Vocab = vocab if vocab is not None else Vocab()
+        self._fixed_vocab = vocab is not None
+        self.keys: list[np.ndarray] = []
+        self.counts: list[np.ndarray] | None = None
+        self.tables: Tables | None = None
+        self.ctx_total: list[np.ndarray] = []
+        self.predicted = np.zeros(0, dtype=bool)
+
+    # ------------------------------------------------------------------ fitting
+    def _tok(self) -> Tokenizer:
+        return get_tokenizer(self.tokenizer)
+
+    def units(self, corpus: str | Iterable[str]) -> list[Unit]:
+        """The scored units of a text (a string, or an iterable of sentences/lines)."""
+        text = corpus if isinstance(corpus, str) else "\n".join(corpus)
+        return units(text, self.mode, self._tok())
+
+    def fit(self, corpus: str | Iterable[str]) -> NgramLM:
+        """Count all n-grams of the corpus and estimate the model. Returns self."""
+        with paused_gc():
+            return self._fit(corpus)
+
+    def _fit(self, corpus: str | Iterable[str]) -> NgramLM:
+        us = self.units(corpus)
+        if not self._fixed_vocab:
+            reserved = (BOS, EOS) if self.mode == "sentence" else ()
+            flat = [t for u in us for t in (*u.context, *u.targets)]
+            self.vocab = build_vocab(flat, reserved)
+        if self.vocab.unk_token is None:
+            raise ConfigError("the n-gram model needs a vocabulary with an <unk> token")
+        if self.mode == "sentence" and not (BOS in self.vocab and EOS in self.vocab):
+            raise ConfigError("a sentence-mode vocabulary must contain <s> and </s>")
+        enc = encode_units(us, self.vocab)
+        need, have = counting_bytes(len(enc.seq), self.order), available_bytes()
+        if need > have:
+            raise ConfigError(f"order {self.order} on {len(enc.seq)} tokens needs about "
+                              f"{need / 1e9:.1f} GB to count, more than the {have / 1e9:.1f} GB "
+                              "available; use a lower order or less text")
+        V = len(self.vocab)
+        if V ** 2 >= 2 ** 62:
+            raise ConfigError(f"vocabulary of {V} words is too large for 64-bit n-gram keys")
+        tables = count_ngrams(enc.seq, enc.unit_start, self.order, V)
+        self.keys = [t.keys for t in tables]
+        self.counts = [t.count for t in tables]
+        self.predicted = np.ones(V, dtype=bool)
+        if self.mode == "sentence" and BOS in self.vocab:
+            self.predicted[self.vocab.index(BOS)] = False
+        self.tables = None
+        if self.estimator in INTERPOLATED:
+            first_seen, bos = None, -1
+            if self.mode == "sentence":
+                first_seen, bos = _lmplz_ids(enc.seq, self.vocab), self.vocab.index(BOS)
+            self.tables = interpolated_tables(
+                self.estimator, tables, V, self.predicted, self.mode == "stream",
+                self.discount, self.interpolate_unigram, first_seen, bos)
+        self._context_totals()
+        return self
+
+    def _context_totals(self) -> None:
+        """Per order the total count following each context (for the count-based estimators)."""
+        if self.counts is None:
+            self.ctx_total = []
+            return
+        uni = np.where(self.predicted, self.counts[0], 0)
+        self.ctx_total = [np.array([float(uni.sum())])]
+        V = np.int64(len(self.vocab))
+        for n in range(2, self.order + 1):
+            self.ctx_total.append(np.bincount(self.keys[n - 1] // V, weights=self.counts[n - 1],
+                                              minlength=len(self.keys[n - 2])))
+
+    def _require_fitted(self) -> None:
+        if not self.keys:
+            raise ConfigError("the model is not fitted yet: call fit(corpus) or load a model")
+
+    # ------------------------------------------------------------------ scoring core
+    def _encode(self, text: str | Iterable[str]) -> Encoded:
+        with paused_gc():
+            return encode_units(self.units(text), self.vocab)
+
+    def _score_encoded(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
+        """Natural-log probability and n-gram length used, for every target of ``enc``."""
+        self._require_fitted()
+        m = match(self.keys, enc.seq, enc.unit_start, len(self.vocab))
+        if self.tables is not None:
+            return backoff_scores(m, enc.targets, self.tables.logp, self.tables.logbow)
+        assert self.counts is not None
+        return count_scores(m, enc.targets, self.counts, self.ctx_total, self.estimator, self.k,
+                            int(self.predicted.sum()), self.alpha)
+
+    def token_logprobs(self, text: str) -> np.ndarray:
+        """Natural-log probability of every predicted token of ``units(text, mode, tokenizer)``."""
+        return self._score_encoded(self._encode(text))[0]
+
+    def logprob(self, word: str, context: Sequence[str] = ()) -> float:
+        """Natural-log probability of ``word`` after the tokens ``context`` (["<s>", "the"])."""
+        self._require_fitted()
+        ctx = list(context)[-(self.order - 1):] if self.order > 1 else []
+        enc = encode_units([Unit(ctx, [word])], self.vocab)
+        return float(self._score_encoded(enc)[0][0])
+
+    def full_scores(self, sentence: str) -> list[tuple[float, int, bool]]:
+        """Per predicted token: (log10 probability, n-gram length used, is OOV), like KenLM."""
+        enc = self._encode(sentence)
+        lp, length = self._score_encoded(enc)
+        return [(float(a / LOG10), int(b), bool(c)) for a, b, c in zip(lp, length, enc.oov,
+                                                                          strict=True)]
+
+    def score(self, sentence: str) -> float:
+        """Total log10 probability of a sentence (``<s>``/``</s>`` in sentence mode), as KenLM."""
+        return float(self.token_logprobs(sentence).sum() / LOG10)
+
+    def perplexity(self, corpus: str | Iterable[str]) -> Perplexity:
+        """Corpus-level perplexity (not a mean of per-sentence values), with OOV accounting."""
+        enc = self._encode(corpus)
+        lp = self._score_encoded(enc)[0]
+        return Perplexity.from_logprobs(lp, enc.oov, proper=self.estimator != "stupid_backoff")
+
+    def compare(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
+        """Rank sentences by total log10 probability, most probable first (the seed's example)."""
+        scored = [(s, self.score(s)) for s in sentences]
+        return sorted(scored, key=lambda sv: -sv[1])
+
+    # ------------------------------------------------------------------ distributions
+    def next_token_distribution(self, context: Sequence[str] = ()) -> tuple[list[str], np.ndarray]:
+        """All predictable tokens and their probabilities after ``context`` (scores for stupid
+        backoff, normalised here so they can be sampled)."""
+        self._require_fitted()
+        ctx = list(context)[-(self.order - 1):] if self.order > 1 else []
+        cand = np.nonzero(self.predicted)[0]
+        L = len(ctx) + 1
+        ctx_ids = self.vocab.encode(ctx)
+        seq = np.empty((len(cand), L), dtype=np.int64)
+        seq[:, :-1] = ctx_ids
+        seq[:, -1] = cand
+        starts = np.repeat(np.arange(len(cand), dtype=np.int64) * L, L)
+        targets = np.arange(len(cand), dtype=np.int64) * L + L - 1
+        enc = Encoded(seq.reshape(-1), starts, targets, np.zeros(len(cand), dtype=bool))
+        p = np.exp(self._score_encoded(enc)[0])
+        if self.estimator == "stupid_backoff" and p.sum() > 0:
+            p = p / p.sum()
+        return [self.vocab.idx_to_token[i] for i in cand], p
+
+    def generate(self, n: int, prefix: Sequence[str] | str = (), temperature: float = 1.0,
+                 top_k: int | None = None, seed: int = 0) -> list[str]:
+        """Sample up to ``n`` tokens after ``prefix`` (a token list or text); same seed, same
+        tokens. Sentence mode starts after ``<s>`` and stops at ``</s>``."""
+        from seqlm.ngram.generate import generate
+
+        toks = self._tok()(prefix) if isinstance(prefix, str) else list(prefix)
+        return generate(self, n, toks, temperature, top_k, seed)
+
+    # ------------------------------------------------------------------ counts access
+    @property
+    def num_ngrams(self) -> list[int]:
+        """Number of distinct n-grams per order (unigrams: the vocabulary size)."""
+        return [len(k) for k in self.keys]
+
+    def count(self, ngram: str | Sequence[str]) -> int:
+        """Raw count of an n-gram (a space-separated string or a token list); 0 if unseen."""
+        self._require_fitted()
+        if self.counts is None:
+            raise ConfigError("this model was loaded without counts (e.g. from ARPA)")
+        toks = ngram.split() if isinstance(ngram, str) else list(ngram)
+        if not 1 <= len(toks) <= self.order:
+            raise ConfigError(f"n-gram length must be 1..{self.order}, got {len(toks)}")
+        if any(t not in self.vocab for t in toks):
+            return 0
+        ids = self.vocab.encode(toks)
+        row = int(ids[0])
+        V = len(self.vocab)
+        for n in range(2, len(toks) + 1):
+            row = int(lookup(self.keys[n - 1], np.array([row * V + int(ids[n - 1])]))[0])
+            if row < 0:
+                return 0
+        return int(self.counts[len(toks) - 1][row])
+
+    def counts_of_counts(self, order: int) -> list[int]:
+        """n_1..n_4 of the raw counts of one order (``<s>`` excluded from unigrams)."""
+        self._require_fitted()
+        if self.counts is None:
+            raise ConfigError("this model was loaded without counts (e.g. from ARPA)")
+        if not 1 <= order <= self.order:
+            raise ConfigError(f"order must be 1..{self.order}, got {order}")
+        c = self.counts[order - 1]
+        if order == 1:
+            c = np.where(self.predicted, c, 0)
+        return [int(x) for x in counts_of_counts(c)[1:]]
+
+    @property
+    def discounts(self) -> list[tuple[float, ...]]:
+        """Discounts per order (modified KN: D1, D2, D3+; absolute/KN: one) or [] otherwise."""
+        return list(self.tables.discounts) if self.tables is not None else []
+
+    def __repr__(self) -> str:
+        return (f"NgramLM(order={self.order}, estimator={self.estimator!r}, mode={self.mode!r}, "
+                f"vocab={len(self.vocab)}, ngrams={self.num_ngrams})")
+
+
+__all__ = ["COUNT_BASED", "INTERPOLATED", "NgramLM"]

@@ -1,0 +1,31 @@
+"""Fast vocabulary building and encoding for large corpora (C-level counting and mapping)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from itertools import repeat
+
+import numpy as np
+
+from seqlm.data.vocab import UNK, Vocab
+
+
+def build_vocab(flat: Sequence[str], reserved: Sequence[str] = ()) -> Vocab:
+    """The same Vocab as ``Vocab(flat, reserved_tokens=reserved)``, built without per-token
+    Python generators (index 0 <unk>, then reserved, then by falling frequency, ties by token)."""
+    counter = Counter(flat)
+    freqs = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    head = [UNK] + [t for t in reserved if t != UNK]
+    seen = set(head)
+    itos = head + [t for t, _ in freqs if t not in seen]
+    return Vocab.from_dict({
+        "format": "seqlm.vocab/1", "idx_to_token": itos, "unk": UNK, "min_freq": 1,
+        "reserved_tokens": list(reserved), "token_freqs": [[t, f] for t, f in freqs],
+    })
+
+
+def encode(vocab: Vocab, flat: Sequence[str]) -> np.ndarray:
+    """Tokens -> int64 ids with unknown tokens mapped to ``<unk>`` (same as ``vocab.encode``)."""
+    get = vocab.token_to_idx.get
+    return np.fromiter(map(get, flat, repeat(vocab.unk)), dtype=np.int64, count=len(flat))

@@ -1,0 +1,31 @@
+"""Recurrent language models: the seed's RNN, GRU and LSTM from scratch and on torch.nn,
+with the n-gram models' scoring verbs, generation and interpolation."""
+
+from seqlm.rnn.base import SequenceModel
+from seqlm.rnn.corpus import lm_tokens, lm_vocab
+from seqlm.rnn.gru_scratch import GRUScratch
+from seqlm.rnn.lm import RNNLM
+from seqlm.rnn.lstm_scratch import LSTMScratch
+from seqlm.rnn.mixture import Interpolated
+from seqlm.rnn.registry import KINDS, build_model
+from seqlm.rnn.rnn_scratch import RNNScratch
+from seqlm.rnn.scoring import LMVerbs
+from seqlm.rnn.state import State, detach_state
+from seqlm.rnn.torch_models import TorchRNN
+
+__all__ = [
+    "KINDS",
+    "RNNLM",
+    "GRUScratch",
+    "Interpolated",
+    "LMVerbs",
+    "LSTMScratch",
+    "RNNScratch",
+    "SequenceModel",
+    "State",
+    "TorchRNN",
+    "build_model",
+    "detach_state",
+    "lm_tokens",
+    "lm_vocab",
+]

@@ -1,0 +1,66 @@
+"""Gated recurrent unit from scratch, gates named as the equations.
+
+    R_t = sigmoid(X_t W_xr + H_{t-1} W_hr + b_r)              reset gate
+    Z_t = sigmoid(X_t W_xz + H_{t-1} W_hz + b_z)              update gate
+    H~_t = tanh(X_t W_xh + (R_t * H_{t-1}) W_hh + b_h)        candidate (Cho et al., the book)
+    H_t = Z_t * H_{t-1} + (1 - Z_t) * H~_t
+
+``reset_after=True`` applies the reset gate after the product instead,
+H~_t = tanh(X_t W_xh + R_t * (H_{t-1} W_hh) + b_h): the cuDNN form that torch.nn.GRU computes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from seqlm.rnn.scratch_base import ScratchModel
+
+
+class GRUScratch(ScratchModel):
+    """One GRU layer, one time step at a time; state H (batch, hidden)."""
+
+    kind = "gru_scratch"
+
+    def __init__(
+        self,
+        num_hiddens: int,
+        vocab_size: int | None = None,
+        input_size: int | None = None,
+        embed_size: int | None = None,
+        output_size: int | None = None,
+        reset_after: bool = False,
+        init: str = "torch",
+    ) -> None:
+        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init)
+        self.reset_after = bool(reset_after)
+        self.config["reset_after"] = self.reset_after
+        self.W_xr, self.W_hr, self.b_r = self.triple()
+        self.W_xz, self.W_hz, self.b_z = self.triple()
+        self.W_xh, self.W_hh, self.b_h = self.triple()
+        self.reset_parameters()
+
+    def begin_state(self, batch_size: int, device: Any = None) -> torch.Tensor:
+        """H_0 = 0."""
+        return self.zeros(batch_size, device)
+
+    def forward(
+        self, X: torch.Tensor, state: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        self.check_input(X)
+        H = self.begin_state(X.shape[0], X.device) if state is None else state
+        XW_xr = self.project(X, self.W_xr, self.b_r)  # input terms of every step, batched
+        XW_xz = self.project(X, self.W_xz, self.b_z)
+        XW_xh = self.project(X, self.W_xh, self.b_h)
+        hiddens = []
+        for t in range(XW_xh.shape[0]):
+            R = torch.sigmoid(XW_xr[t] + H @ self.W_hr)
+            Z = torch.sigmoid(XW_xz[t] + H @ self.W_hz)
+            if self.reset_after:
+                H_tilde = torch.tanh(XW_xh[t] + R * (H @ self.W_hh))
+            else:
+                H_tilde = torch.tanh(XW_xh[t] + (R * H) @ self.W_hh)
+            H = Z * H + (1 - Z) * H_tilde
+            hiddens.append(H)
+        return self.output(hiddens), H

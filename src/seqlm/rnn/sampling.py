@@ -1,0 +1,60 @@
+"""Choosing the next token from logits: greedy, or sampling with temperature, top-k and top-p.
+
+Sampling divides the logits by ``temperature`` (< 1 sharpens, > 1 flattens), keeps the ``top_k``
+most likely tokens and/or the smallest set of most likely tokens whose probability reaches
+``top_p`` (nucleus sampling, Holtzman et al. 2020), renormalises, and draws one token.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+
+from seqlm.errors import ConfigError
+
+STRATEGIES = ("greedy", "sample")
+
+
+def check_sampling(
+    strategy: str, temperature: float, top_k: int | None, top_p: float | None
+) -> None:
+    """Raise ConfigError for an unknown strategy or an out-of-range setting."""
+    if strategy not in STRATEGIES:
+        raise ConfigError(f"unknown strategy {strategy!r}; use greedy or sample")
+    ok = isinstance(temperature, int | float) and not isinstance(temperature, bool)
+    if not ok or not math.isfinite(temperature) or temperature <= 0:
+        raise ConfigError(f"temperature must be a finite number > 0, got {temperature!r}")
+    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
+        raise ConfigError(f"top_k must be a positive integer, got {top_k!r}")
+    if top_p is not None and not (isinstance(top_p, int | float) and 0 < top_p <= 1):
+        raise ConfigError(f"top_p must be in (0, 1], got {top_p!r}")
+
+
+def next_token_probs(
+    logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+    top_p: float | None = None,
+) -> torch.Tensor:
+    """The distribution sampling draws from (float64, sums to 1) for a 1-D vector of logits."""
+    probs = torch.softmax(logits.detach().double().cpu() / temperature, dim=-1)
+    keep = torch.ones_like(probs, dtype=torch.bool)
+    order = torch.argsort(probs, descending=True, stable=True)
+    if top_k is not None and top_k < probs.numel():
+        keep[order[top_k:]] = False
+    if top_p is not None and top_p < 1:
+        before = torch.cumsum(probs[order], 0) - probs[order]  # mass of strictly better tokens
+        keep[order[before >= top_p]] = False  # the best token always stays (before = 0)
+    probs = torch.where(keep, probs, torch.zeros_like(probs))
+    return probs / probs.sum()
+
+
+def choose(
+    logits: torch.Tensor, strategy: str = "greedy", temperature: float = 1.0,
+    top_k: int | None = None, top_p: float | None = None,
+    generator: torch.Generator | None = None,
+) -> int:
+    """Index of the next token: argmax (first on ties) or one draw from :func:`next_token_probs`."""
+    if strategy == "greedy":
+        return int(torch.argmax(logits))
+    probs = next_token_probs(logits, temperature, top_k, top_p)
+    return int(torch.multinomial(probs, 1, generator=generator))

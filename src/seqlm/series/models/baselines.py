@@ -1,0 +1,41 @@
+"""Baselines every model must beat: the last value, and the value one season ago."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from seqlm.errors import ConfigError
+from seqlm.series.data import as_values
+from seqlm.series.models.base import MarkovForecaster
+
+
+class NaiveForecaster(MarkovForecaster):
+    """x_t is predicted by x_{t-1} (free-running: the last observed value, repeated)."""
+
+    name = "naive"
+    tau = 1
+
+    def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None) -> NaiveForecaster:
+        as_values(y_train, "y_train")
+        return self
+
+    def predict_windows(self, windows: np.ndarray) -> np.ndarray:
+        return windows[:, -1].copy()
+
+
+class SeasonalNaiveForecaster(MarkovForecaster):
+    """x_t is predicted by x_{t-m} for season length m (free-running repeats the last season)."""
+
+    def __init__(self, season: int) -> None:
+        if isinstance(season, bool) or not isinstance(season, int) or season < 1:
+            raise ConfigError(f"season must be a positive integer, got {season!r}")
+        self.tau = season
+        self.name = f"seasonal-naive({season})"
+
+    def fit(self, y_train: np.ndarray,
+            y_valid: np.ndarray | None = None) -> SeasonalNaiveForecaster:
+        as_values(y_train, "y_train")
+        return self
+
+    def predict_windows(self, windows: np.ndarray) -> np.ndarray:
+        return windows[:, 0].copy()

@@ -1,0 +1,98 @@
+"""Plan A with a neural network: x_t = MLP(x_{t-tau}, ..., x_{t-1}), trained by seqlm.train."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from seqlm.errors import ConfigError
+from seqlm.series.data import as_values
+from seqlm.series.models.base import MarkovForecaster
+from seqlm.series.models.batches import WindowBatches
+from seqlm.series.models.fit import NeuralSettings, train_net
+from seqlm.series.models.nets import MarkovMLP
+from seqlm.series.scaling import Scaler
+from seqlm.series.windows import check_tau, make_windows
+from seqlm.train.tasks import RegressionTask
+
+
+class AutoregressiveMLP(MarkovForecaster):
+    """The book's Markov model: an MLP on the last ``tau`` (standardised) values.
+
+    Defaults are the book's 4-10-1 net, Adam at lr 0.01, batch 16, with a few more epochs;
+    with ``y_valid`` training stops early on the validation MSE.
+    """
+
+    def __init__(self, tau: int = 4, hidden: Sequence[int] = (10,),
+                 settings: NeuralSettings | None = None, linear_skip: bool = False,
+                 **kwargs: Any) -> None:
+        self.tau = check_tau(tau)
+        if any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
+            raise ConfigError(f"hidden sizes must be positive integers, got {list(hidden)}")
+        self.hidden = tuple(hidden)
+        self.linear_skip = bool(linear_skip)
+        self.settings = settings or NeuralSettings(**{"epochs": 10, "lr": 0.01,
+                                                      "batch_size": 16, **kwargs})
+        self.net: MarkovMLP | None = None
+        self.scaler: Scaler | None = None
+        self.history: Any = None
+        self.name = f"mlp({self.tau}-{'-'.join(map(str, self.hidden))}-1" + (
+            "+linear)" if self.linear_skip else ")")
+
+    def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None, *,
+            out: str | Path | None = None, resume: str | Path | None = None) -> AutoregressiveMLP:
+        """Train with seqlm.train; ``out`` keeps its checkpoints, ``resume`` continues one."""
+        y = as_values(y_train, "y_train")
+        feats, labels = make_windows(y, self.tau)
+        self.scaler = Scaler.fit(y)
+        s = self.settings
+        torch.manual_seed(s.seed)
+        self.net = MarkovMLP(self.tau, self.hidden, self.linear_skip)
+        device = s.torch_device()
+        train = WindowBatches(self.scaler.transform(feats), self.scaler.transform(labels),
+                              s.batch_size, s.seed, device=device)
+        valid = None
+        if y_valid is not None and len(y_valid):
+            full = np.concatenate([y, as_values(y_valid, "y_valid")])
+            vf, vl = make_windows(full, self.tau)
+            keep = slice(len(y) - self.tau, None)  # windows whose label is a validation value
+            valid = WindowBatches(self.scaler.transform(vf[keep]), self.scaler.transform(vl[keep]),
+                                  1024, s.seed, shuffle=False, device=device)
+        self.history = train_net(self.net, RegressionTask(), train, valid, s, out, resume)
+        return self
+
+    def _ready(self) -> tuple[MarkovMLP, Scaler]:
+        if self.net is None or self.scaler is None:
+            raise ConfigError(f"{self.name} is not fitted; call fit first")
+        return self.net, self.scaler
+
+    def predict_windows(self, windows: np.ndarray) -> np.ndarray:
+        net, scaler = self._ready()
+        dev = next(net.parameters()).device
+        with torch.no_grad():
+            z = torch.as_tensor(scaler.transform(windows), dtype=torch.float32, device=dev)
+            out = net.eval()(z).double().cpu().numpy()
+        return scaler.inverse(out)
+
+    def meta(self) -> dict[str, Any]:
+        _, scaler = self._ready()
+        return {"kind": "mlp", "tau": self.tau, "hidden": list(self.hidden),
+                "linear_skip": self.linear_skip,
+                "scaler": scaler.to_dict(), "settings": self.settings.to_dict()}
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        net, _ = self._ready()
+        return {k: v.detach().cpu() for k, v in net.state_dict().items()}
+
+    @classmethod
+    def restore(cls, meta: dict[str, Any], state: dict[str, torch.Tensor]) -> AutoregressiveMLP:
+        m = cls(int(meta["tau"]), [int(h) for h in meta["hidden"]],
+                NeuralSettings.from_dict(meta["settings"]), bool(meta.get("linear_skip")))
+        m.scaler = Scaler(**meta["scaler"])
+        m.net = MarkovMLP(m.tau, m.hidden, m.linear_skip)
+        m.net.load_state_dict(state)
+        return m

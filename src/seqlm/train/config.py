@@ -1,0 +1,114 @@
+"""Training settings as one plain dataclass (saved in checkpoints as a dict), and the device."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import torch
+
+from seqlm.errors import ConfigError
+
+OPTIMIZERS = ("sgd", "adam", "adamw")
+
+
+def _finite(name: str, value: Any, low: float = 0.0, strict: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if not ok or value < low or (strict and value == low):
+        op = ">" if strict else ">="
+        raise ConfigError(f"{name} must be a finite number {op} {low}, got {value!r}")
+
+
+def _count(name: str, value: Any, low: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
+
+
+@dataclass
+class TrainConfig:
+    """Everything the loop needs besides model, task and data. Defaults: the book's SGD, lr 1.
+
+    ``clip``: theta of g <- min(1, theta/||g||) g (None = no clipping).
+    ``anneal_factor``: multiply the learning rate by this when the validation loss has not
+    improved for ``anneal_patience`` epochs (None = constant rate).
+    ``early_stop_patience``: stop after that many epochs without validation improvement.
+    ``time_limit_s``: stop the current epoch once this much training time has passed (the
+    model is still evaluated and checkpointed) -- for demos and time-boxed benches.
+    """
+
+    epochs: int = 10
+    optimizer: str = "sgd"
+    lr: float = 1.0
+    weight_decay: float = 0.0
+    momentum: float = 0.0
+    clip: float | None = 1.0
+    anneal_factor: float | None = None
+    anneal_patience: int = 0
+    min_lr: float = 0.0
+    early_stop_patience: int | None = None
+    log_interval: int = 50
+    device: str = "auto"
+    progress: bool = True
+    time_limit_s: float | None = None
+
+    def __post_init__(self) -> None:
+        _count("epochs", self.epochs, 1)
+        if self.optimizer not in OPTIMIZERS:
+            raise ConfigError(f"unknown optimizer {self.optimizer!r}; use {', '.join(OPTIMIZERS)}")
+        _finite("learning rate", self.lr, strict=True)
+        _finite("weight decay", self.weight_decay)
+        _finite("momentum", self.momentum)
+        if self.clip is not None:
+            _finite("clip threshold", self.clip, strict=True)
+        if self.anneal_factor is not None:
+            _finite("anneal factor", self.anneal_factor, strict=True)
+            if self.anneal_factor >= 1:
+                raise ConfigError(f"anneal factor must be < 1, got {self.anneal_factor}")
+        _count("anneal patience", self.anneal_patience, 0)
+        _finite("min lr", self.min_lr)
+        if self.early_stop_patience is not None:
+            _count("early-stop patience", self.early_stop_patience, 1)
+        _count("log interval", self.log_interval, 1)
+        resolve_device(self.device)
+        if self.time_limit_s is not None:
+            _finite("time limit", self.time_limit_s, strict=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict (for checkpoints and logs)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], **overrides: Any) -> TrainConfig:
+        """Rebuild from :meth:`to_dict` output; unknown keys are an error, overrides win."""
+        names = {f.name for f in fields(cls)}
+        unknown = set(d) - names
+        if unknown:
+            raise ConfigError(f"unknown training settings: {', '.join(sorted(unknown))}")
+        return cls(**{**d, **overrides})
+
+
+def resolve_device(name: str | torch.device) -> torch.device:
+    """``auto`` = CUDA when available else CPU; ``cuda`` without a GPU is a ConfigError."""
+    if isinstance(name, torch.device):
+        return name
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cpu":
+        return torch.device("cpu")
+    if name.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ConfigError("--device cuda was asked for but no CUDA GPU is available")
+        return torch.device(name)
+    raise ConfigError(f"unknown device {name!r}; use auto, cpu or cuda")
+
+
+def make_optimizer(params: Iterable[torch.nn.Parameter], cfg: TrainConfig) -> torch.optim.Optimizer:
+    """SGD (the book's, lr 1), Adam or AdamW with the configured rate and weight decay."""
+    if cfg.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=cfg.lr, momentum=cfg.momentum,
+                               weight_decay=cfg.weight_decay)
+    if cfg.optimizer == "adam":
+        return torch.optim.Adam(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)

@@ -1,0 +1,166 @@
+"""Language-model training on top of the generic loop: text -> stream of ids -> trained RNNLM.
+
+Glue shared by ``seqlm rnn train``, the demo step and the benches. Char level trains and scores
+in stream mode (the text is one sequence); word level in sentence mode (every line is
+``<s> w_1 ... w_n </s>``, the stream the scorer uses, see :mod:`seqlm.rnn.corpus`).
+Checkpoints carry everything needed to rebuild the scorer: model config, vocabulary, level.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from seqlm.data import SeqDataLoader, Vocab
+from seqlm.data.conventions import BOS
+from seqlm.errors import ConfigError, DataError
+from seqlm.train.batches import StreamBatches
+from seqlm.train.checkpoint import load_checkpoint
+from seqlm.train.config import TrainConfig, resolve_device
+from seqlm.train.errors import CheckpointError
+from seqlm.train.tasks import LanguageModelTask
+from seqlm.train.trainer import Trainer, TrainResult, evaluate
+
+Level = Literal["char", "word"]
+LEVELS: dict[str, tuple[str, str]] = {"char": ("stream", "char"), "word": ("sentence", "word")}
+
+
+def level_settings(level: str) -> tuple[str, str]:
+    """(scoring mode, tokenizer) for a level: char -> stream/char, word -> sentence/word."""
+    if level not in LEVELS:
+        raise ConfigError(f"unknown level {level!r}; use char or word")
+    return LEVELS[level]
+
+
+@dataclass
+class LMData:
+    """A vocabulary and the training / validation id streams built with it."""
+
+    vocab: Vocab
+    train_ids: np.ndarray
+    valid_ids: np.ndarray | None
+    level: str
+
+    @property
+    def mode(self) -> str:
+        return level_settings(self.level)[0]
+
+    @property
+    def tokenizer(self) -> str:
+        return level_settings(self.level)[1]
+
+
+def lm_data(train_text: str, valid_text: str | None, level: str = "char",
+            min_freq: int = 1, vocab: Vocab | None = None) -> LMData:
+    """Tokenise both texts the way the scorer will, build (or reuse) the vocabulary, encode."""
+    from seqlm.rnn.corpus import lm_tokens, lm_vocab
+
+    mode, tok = level_settings(level)
+    vocab = vocab or lm_vocab(train_text, mode, tok, min_freq=min_freq)  # type: ignore[arg-type]
+    train_ids = vocab.encode(lm_tokens(train_text, mode, tok))  # type: ignore[arg-type]
+    valid_ids = None
+    if valid_text is not None:
+        valid_ids = vocab.encode(lm_tokens(valid_text, mode, tok))  # type: ignore[arg-type]
+        if len(valid_ids) < 2:
+            raise DataError("the validation text has fewer than two tokens")
+    return LMData(vocab, train_ids, valid_ids, level)
+
+
+def split_text(text: str, valid_frac: float) -> tuple[str, str]:
+    """First ``1 - valid_frac`` of the text for training, the rest held out (by position)."""
+    if not 0.0 < valid_frac < 1.0:
+        raise ConfigError(f"validation fraction must be in (0, 1), got {valid_frac!r}")
+    cut = int(len(text) * (1.0 - valid_frac))
+    newline = text.find("\n", cut)
+    if 0 <= newline < len(text) - 1:  # keep whole lines (sentences) on one side
+        cut = newline + 1
+    return text[:cut], text[cut:]
+
+
+def make_trainer(model: Any, data: LMData, cfg: TrainConfig, batch_size: int = 32,
+                 num_steps: int = 35, batching: str = "sequential", seed: int = 0,
+                 out: str | os.PathLike[str] | None = None, eval_batch_size: int = 10,
+                 extra: dict[str, Any] | None = None, **kwargs: Any) -> Trainer:
+    """A Trainer for next-token prediction with the book's loader and deterministic validation."""
+    loader = SeqDataLoader(data.train_ids, batch_size, num_steps, strategy=batching,  # type: ignore[arg-type]
+                           seed=seed)
+    valid = None
+    if data.valid_ids is not None:
+        rows = max(1, min(eval_batch_size, (len(data.valid_ids) - 1) // max(num_steps, 1)))
+        valid = StreamBatches(data.valid_ids, rows, num_steps)
+    info = {"level": data.level, "mode": data.mode, "tokenizer": data.tokenizer,
+            "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
+            "seed": seed, **(extra or {})}
+    return Trainer(model, lm_task(data), loader, valid, cfg, out=out,
+                   vocab=data.vocab.to_dict(), extra=info, **kwargs)
+
+
+def lm_task(data: LMData) -> LanguageModelTask:
+    """Next-token loss; in sentence mode ``<s>`` is context only, never a counted prediction.
+
+    (After ``</s>`` the next token is always ``<s>``: counting those free predictions would
+    deflate the perplexity below the sentence-mode convention the scorers use.)
+    """
+    if data.mode == "sentence":
+        return LanguageModelTask(ignore_index=data.vocab[BOS])
+    return LanguageModelTask()
+
+
+def running_perplexity(model: Any, data: LMData, ids: np.ndarray, num_steps: int = 35,
+                       device: str = "cpu") -> float:
+    """Perplexity of ``ids`` read as one running text, the state carried across sentences.
+
+    The literature's PTB figures (Zaremba et al., word_language_model) are of this kind;
+    sentence-mode scoring (``RNNLM.perplexity``) restarts every sentence from a zero state.
+    """
+    mean, _ = evaluate(model, lm_task(data), StreamBatches(ids, 1, num_steps), device)
+    return math.exp(mean)
+
+
+def train_lm(model_config: dict[str, Any], data: LMData, cfg: TrainConfig,
+             resume: str | os.PathLike[str] | None = None, **kwargs: Any
+             ) -> tuple[Any, TrainResult]:
+    """Build the model from its config, train it; returns (RNNLM, TrainResult)."""
+    from seqlm.rnn import RNNLM, build_model
+
+    config = {**model_config, "vocab_size": len(data.vocab)}
+    model = build_model(config)
+    trainer = make_trainer(model, data, cfg, **kwargs)
+    result = trainer.fit(resume)
+    lm = RNNLM(trainer.model, data.vocab, mode=data.mode,  # type: ignore[arg-type]
+               tokenizer=data.tokenizer)
+    return lm, result
+
+
+def load_lm(path: str | os.PathLike[str], device: str = "cpu") -> tuple[Any, dict[str, Any]]:
+    """(RNNLM, checkpoint dict) from a checkpoint written by :func:`train_lm`.
+
+    The model is on ``device``; ``checkpoint["extra"]["preset"]`` is the text normalisation
+    the model was trained with (apply it to text before scoring).
+    """
+    from seqlm.rnn import RNNLM, build_model
+
+    dev = resolve_device(device)
+    ckpt = load_checkpoint(path, map_location=dev)
+    extra, vocab = ckpt.get("extra") or {}, ckpt.get("vocab")
+    if not ckpt.get("model_config") or vocab is None or "level" not in extra:
+        raise CheckpointError(f"{path} is a seqlm checkpoint but not of a language model")
+    try:
+        model = build_model(dict(ckpt["model_config"]))
+        model.load_state_dict(ckpt["model_state"])
+        voc = Vocab.from_dict(vocab)
+    except (RuntimeError, KeyError, ValueError, TypeError) as exc:
+        raise CheckpointError(f"{path} does not rebuild its model: {str(exc)[:200]}") from None
+    mode, tok = level_settings(extra["level"])
+    lm = RNNLM(model.to(dev), voc, mode=mode, tokenizer=tok)  # type: ignore[arg-type]
+    return lm, ckpt
+
+
+def checkpoint_path(out: str | os.PathLike[str]) -> Path:
+    """``out/last.pt``, the checkpoint ``--resume`` continues from."""
+    return Path(out) / "last.pt"

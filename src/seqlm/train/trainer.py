@@ -1,0 +1,435 @@
+"""The one training loop of seqlm: any model, any task, truncated BPTT, clipping, checkpoints.
+
+Per minibatch: start from a fresh state (random batching) or the previous batch's state with
+its graph cut (sequential batching = truncated BPTT); mean loss; backward; measure ||g|| and
+clip it to theta; optimiser step. Per epoch: evaluate, anneal the rate on a plateau, stop
+early, write the CSV logs and a checkpoint. Ctrl-C finishes the current step, saves a
+checkpoint that resumes exactly (even mid-epoch) and still evaluates. NaN/inf stops the run
+before anything is written, so the last good checkpoint stays intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from seqlm.train.batches import to_device
+from seqlm.train.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from seqlm.train.clip import clip_gradients
+from seqlm.train.config import TrainConfig, make_optimizer, resolve_device
+from seqlm.train.errors import CheckpointError, TrainingDiverged
+from seqlm.train.logs import plot_grad_norms, plot_metric, write_csv
+from seqlm.train.tasks import Task
+
+
+def detach(state: Any) -> Any:
+    """Cut the graph behind a state (tensor, tuple/list of tensors, or None)."""
+    if isinstance(state, torch.Tensor):
+        return state.detach()
+    if isinstance(state, (tuple, list)):
+        return type(state)(detach(s) for s in state)
+    return state
+
+
+def evaluate(model: nn.Module, task: Task, batches: Iterable[Any],
+             device: str | torch.device = "cpu") -> tuple[float, int]:
+    """Mean per-item loss of ``model`` over ``batches`` (no gradients) and the item count.
+
+    The state is carried from batch to batch when ``batches.carries_state`` is true.
+    """
+    device = resolve_device(device)
+    carry = bool(getattr(batches, "carries_state", False))
+    was_training = model.training
+    model.eval()
+    total, count, state = 0.0, 0, None
+    with torch.no_grad():
+        for batch in batches:
+            out = task.step(model, to_device(batch, device), state if carry else None)
+            total += float(out.loss_sum)
+            count += out.count
+            state = out.state
+    model.train(was_training)
+    if count == 0:
+        return math.nan, 0
+    return total / count, count
+
+
+@dataclass
+class _Acc:
+    """Running sums over an epoch or a logging interval (plain floats: exact on resume)."""
+
+    loss: float = 0.0
+    items: int = 0
+    steps: int = 0
+    norm_sum: float = 0.0
+    norm_max: float = 0.0
+    clipped: int = 0
+    seconds: float = 0.0
+
+    def add(self, loss_sum: float, items: int, norm: float, clipped: bool, dt: float) -> None:
+        self.loss += loss_sum
+        self.items += items
+        self.steps += 1
+        self.norm_sum += norm
+        self.norm_max = max(self.norm_max, norm)
+        self.clipped += int(clipped)
+        self.seconds += dt
+
+    @property
+    def mean_loss(self) -> float:
+        return self.loss / self.items if self.items else math.nan
+
+
+@dataclass
+class TrainResult:
+    """What :meth:`Trainer.fit` returns.
+
+    ``history``: one dict per completed epoch (the CSV rows); ``intervals``: one dict per
+    logging interval (gradient norm before clipping, fraction of clipped steps);
+    ``stopped``: completed | early_stop | time_limit | interrupted;
+    ``final``: the evaluation made after an interruption or time limit (else the last epoch's).
+    """
+
+    history: list[dict[str, Any]] = field(default_factory=list)
+    intervals: list[dict[str, Any]] = field(default_factory=list)
+    stopped: str = "completed"
+    final: dict[str, Any] = field(default_factory=dict)
+    checkpoint: Path | None = None
+    best_checkpoint: Path | None = None
+
+
+class Trainer:
+    """Train ``model`` on ``task`` over ``train`` batches, validating on ``valid`` each epoch.
+
+    ``train``: an iterable of batches (e.g. :class:`seqlm.data.SeqDataLoader`); its
+    ``carries_state`` (sequential batching) decides truncated BPTT vs fresh states, and its
+    ``state_dict``/``load_state_dict`` (if present) are checkpointed for exact resume.
+    ``out``: folder for ``last.pt``, ``best.pt``, ``epochs.csv``, ``intervals.csv`` and plots
+    (None = keep nothing on disk). ``vocab`` (a dict) and ``extra`` (any plain data: the data
+    settings, a scaler...) are stored in the checkpoints so a model can be rebuilt from them.
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        task: Task,
+        train: Iterable[Any],
+        valid: Iterable[Any] | None = None,
+        config: TrainConfig | None = None,
+        out: str | os.PathLike[str] | None = None,
+        vocab: dict[str, Any] | None = None,
+        extra: dict[str, Any] | None = None,
+        on_step: Callable[[Trainer, int], None] | None = None,
+        on_epoch: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        self.cfg = config or TrainConfig()
+        self.device = resolve_device(self.cfg.device)
+        self.model = model.to(self.device)
+        self.task = task
+        self.train_batches = train
+        self.valid_batches = valid
+        self.out = Path(out) if out is not None else None
+        self.vocab = vocab
+        self.extra = extra or {}
+        self.on_step = on_step
+        self.on_epoch = on_epoch
+        self.optimizer = make_optimizer(self.model.parameters(), self.cfg)
+        self.scheduler = None
+        if self.cfg.anneal_factor is not None:
+            self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
+                self.optimizer, mode="min", factor=self.cfg.anneal_factor,
+                patience=self.cfg.anneal_patience, min_lr=self.cfg.min_lr, threshold=0.0,
+            )
+        self.epoch = 0           # completed epochs
+        self.step = 0            # optimiser steps so far
+        self.best = math.inf     # best validation loss
+        self.bad_epochs = 0      # epochs since the best one
+        self.history: list[dict[str, Any]] = []
+        self.intervals: list[dict[str, Any]] = []
+        self._stop_requested = False
+        self._in_progress: dict[str, Any] | None = None
+
+    # ----------------------------------------------------------------- public
+    def request_stop(self) -> None:
+        """Ask the loop to stop after the current step, as Ctrl-C does (save, then evaluate)."""
+        self._stop_requested = True
+
+    @property
+    def metric(self) -> str:
+        return self.task.metric_name
+
+    @property
+    def lr(self) -> float:
+        return float(self.optimizer.param_groups[0]["lr"])
+
+    def fit(self, resume: str | os.PathLike[str] | None = None) -> TrainResult:
+        """Train until ``config.epochs`` (or early stop / time limit / Ctrl-C); see TrainResult."""
+        if resume is not None:
+            self.load(resume)
+        self._stop_requested = False
+        result = TrainResult()
+        t_start = time.perf_counter()
+        with self._sigint_stops():
+            while self.epoch < self.cfg.epochs:
+                stopped = self._train_epoch(t_start)
+                if stopped == "interrupted":
+                    result.checkpoint = self._save("last.pt", in_progress=self._in_progress)
+                    result.final = self._final_eval()
+                    result.stopped = "interrupted"
+                    break
+                row = self._end_epoch()
+                result.final = row
+                if stopped == "time_limit":
+                    result.stopped = "time_limit"
+                    break
+                if (self.cfg.early_stop_patience is not None
+                        and self.bad_epochs >= self.cfg.early_stop_patience):
+                    result.stopped = "early_stop"
+                    break
+        if self.out is not None:
+            result.checkpoint = result.checkpoint or self.out / "last.pt"
+            best = self.out / "best.pt"
+            result.best_checkpoint = best if best.exists() else None
+            self._plots()
+        result.history, result.intervals = list(self.history), list(self.intervals)
+        return result
+
+    def payload(self, in_progress: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Everything a checkpoint holds (plain data and tensors only)."""
+        loader = self.train_batches
+        return {
+            "model_config": dict(getattr(self.model, "config", {}) or {}),
+            "model_state": self.model.state_dict(),
+            "optimizer_state": self.optimizer.state_dict(),
+            "scheduler_state": self.scheduler.state_dict() if self.scheduler else None,
+            "train_config": self.cfg.to_dict(),
+            "vocab": self.vocab,
+            "extra": self.extra,
+            "metric": self.metric,
+            "epoch": self.epoch,
+            "step": self.step,
+            "best": self.best,
+            "bad_epochs": self.bad_epochs,
+            "history": self.history,
+            "intervals": self.intervals,
+            "rng": rng_state(),
+            "loader": loader.state_dict() if hasattr(loader, "state_dict") else None,
+            "in_progress": in_progress,
+        }
+
+    def load(self, path: str | os.PathLike[str]) -> dict[str, Any]:
+        """Restore model, optimiser, scheduler, counters, logs and RNGs from a checkpoint."""
+        ckpt = load_checkpoint(path, map_location=self.device)
+        if self.vocab is not None and ckpt.get("vocab") not in (None, self.vocab):
+            raise CheckpointError(f"{path}: the vocabulary differs from the data's vocabulary")
+        cfg = getattr(self.model, "config", None)
+        if cfg and ckpt.get("model_config") and dict(cfg) != ckpt["model_config"]:
+            raise CheckpointError(
+                f"{path} was written for another model: {ckpt['model_config']} vs {dict(cfg)}"
+            )
+        try:
+            self.model.load_state_dict(ckpt["model_state"])
+            self.optimizer.load_state_dict(ckpt["optimizer_state"])
+            if self.scheduler is not None and ckpt.get("scheduler_state"):
+                self.scheduler.load_state_dict(ckpt["scheduler_state"])
+        except (RuntimeError, KeyError, ValueError) as exc:
+            raise CheckpointError(f"{path} does not fit this model: {str(exc)[:200]}") from None
+        self.epoch, self.step = int(ckpt["epoch"]), int(ckpt["step"])
+        self.best, self.bad_epochs = float(ckpt["best"]), int(ckpt["bad_epochs"])
+        self.history, self.intervals = list(ckpt["history"]), list(ckpt["intervals"])
+        self._in_progress = ckpt.get("in_progress")
+        if ckpt.get("loader") is not None and hasattr(self.train_batches, "load_state_dict"):
+            self.train_batches.load_state_dict(ckpt["loader"])
+        set_rng_state(ckpt["rng"])
+        return ckpt
+
+    # ---------------------------------------------------------------- the loop
+    def _train_epoch(self, t_start: float) -> str:
+        """One pass over the training batches; returns done | time_limit | interrupted."""
+        from tqdm.auto import tqdm
+
+        loader, cfg, model = self.train_batches, self.cfg, self.model
+        carry = bool(getattr(loader, "carries_state", False))
+        resume = self._in_progress
+        self._in_progress = None
+        if resume is not None:  # continue an epoch interrupted by Ctrl-C, batch for batch
+            loader.load_state_dict(resume["loader_at_start"])  # type: ignore[attr-defined]
+            skip, state = int(resume["batches_done"]), resume["state"]
+            acc, iacc = _Acc(**resume["acc"]), _Acc(**resume["iacc"])
+        else:
+            skip, state, acc, iacc = 0, None, _Acc(), _Acc()
+        at_start = loader.state_dict() if hasattr(loader, "state_dict") else None
+        epoch = self.epoch + 1
+        self._epoch_acc = acc
+        unit = getattr(self.task, "unit", "items")
+        total = len(loader) if hasattr(loader, "__len__") else None  # type: ignore[arg-type]
+        bar = tqdm(total=total, desc=f"epoch {epoch}", unit="batch", leave=False,
+                   disable=not cfg.progress, dynamic_ncols=True, initial=skip)
+        params = [p for p in model.parameters() if p.requires_grad]
+        model.train()
+        status, done = "done", skip
+        try:
+            for i, batch in enumerate(loader):
+                if i < skip:
+                    continue
+                t0 = time.perf_counter()
+                batch = to_device(batch, self.device)
+                out = self.task.step(model, batch, detach(state) if carry else None)
+                loss = out.loss_sum / max(out.count, 1)
+                loss_value = float(loss.detach())
+                if not math.isfinite(loss_value):
+                    self._diverged(epoch, f"the training loss became {loss_value}")
+                self.optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                norm = float(clip_gradients(params, cfg.clip))
+                if not math.isfinite(norm):
+                    self._diverged(epoch, f"the gradient norm became {norm}")
+                self.optimizer.step()
+                state = out.state
+                self.step += 1
+                done = i + 1
+                clipped = cfg.clip is not None and norm > cfg.clip
+                dt = time.perf_counter() - t0
+                acc.add(loss_value * out.count, out.count, norm, clipped, dt)
+                iacc.add(loss_value * out.count, out.count, norm, clipped, dt)
+                if iacc.steps >= cfg.log_interval:
+                    self.intervals.append(self._interval_row(epoch, iacc))
+                    iacc = _Acc()
+                bar.update(1)
+                bar.set_postfix_str(f"{acc.items / max(acc.seconds, 1e-9):,.0f} {unit}/s, "
+                                    f"{self.metric} {self.task.metric(acc.mean_loss):.3f}")
+                if self.on_step is not None:
+                    self.on_step(self, self.step)
+                if self._stop_requested:
+                    status = "interrupted"
+                    break
+                limit = cfg.time_limit_s
+                if limit is not None and time.perf_counter() - t_start > limit:
+                    status = "time_limit"
+                    break
+        finally:
+            bar.close()
+        if status == "interrupted":
+            self._in_progress = {
+                "loader_at_start": at_start, "batches_done": done,
+                "state": detach(state) if carry else None,
+                "acc": vars(acc).copy(), "iacc": vars(iacc).copy(),
+            }
+        if iacc.steps and status != "interrupted":
+            self.intervals.append(self._interval_row(epoch, iacc))
+        return status
+
+    def _interval_row(self, epoch: int, a: _Acc) -> dict[str, Any]:
+        return {
+            "epoch": epoch, "step": self.step, "lr": self.lr, "loss": a.mean_loss,
+            self.metric: self.task.metric(a.mean_loss), "grad_norm_mean": a.norm_sum / a.steps,
+            "grad_norm_max": a.norm_max, "clipped_frac": a.clipped / a.steps,
+            "items_per_s": a.items / max(a.seconds, 1e-9),
+        }
+
+    def _end_epoch(self) -> dict[str, Any]:
+        """Evaluate, anneal, count bad epochs, log and checkpoint a completed epoch."""
+        acc, m = self._epoch_acc, self.metric
+        self.epoch += 1
+        lr = self.lr
+        valid_loss = math.nan
+        if self.valid_batches is not None:
+            valid_loss, _ = evaluate(self.model, self.task, self.valid_batches, self.device)
+            if not math.isfinite(valid_loss):
+                self._diverged(self.epoch, f"the validation loss became {valid_loss}")
+        watched = valid_loss if self.valid_batches is not None else acc.mean_loss
+        improved = watched < self.best
+        if improved:
+            self.best, self.bad_epochs = watched, 0
+        else:
+            self.bad_epochs += 1
+        if self.scheduler is not None:
+            self.scheduler.step(watched)
+        row = {
+            "epoch": self.epoch, "step": self.step, "lr": lr,
+            "train_loss": acc.mean_loss, f"train_{m}": self.task.metric(acc.mean_loss),
+            "valid_loss": valid_loss,
+            f"valid_{m}": self.task.metric(valid_loss) if math.isfinite(valid_loss) else math.nan,
+            "grad_norm_mean": acc.norm_sum / max(acc.steps, 1), "grad_norm_max": acc.norm_max,
+            "clipped_frac": acc.clipped / max(acc.steps, 1), "items": acc.items,
+            "seconds": acc.seconds, "items_per_s": acc.items / max(acc.seconds, 1e-9),
+        }
+        self.history.append(row)
+        if self.out is not None:
+            self._save("last.pt")
+            if improved:
+                self._save("best.pt")
+            write_csv(self.out / "epochs.csv", self.history)
+            if self.intervals:
+                write_csv(self.out / "intervals.csv", self.intervals)
+        if self.on_epoch is not None:
+            self.on_epoch(row)
+        return row
+
+    def _final_eval(self) -> dict[str, Any]:
+        """After Ctrl-C: the model as it is now, on the validation data (or nothing)."""
+        if self.valid_batches is None:
+            return {"epoch": self.epoch, "step": self.step}
+        loss, _ = evaluate(self.model, self.task, self.valid_batches, self.device)
+        return {"epoch": self.epoch, "step": self.step, "valid_loss": loss,
+                f"valid_{self.metric}": self.task.metric(loss) if math.isfinite(loss) else loss}
+
+    def _diverged(self, epoch: int, what: str) -> None:
+        last = self.out / "last.pt" if self.out is not None else None
+        keep = (f"the last good checkpoint {last} (epoch {self.epoch}) is intact"
+                if last is not None and last.exists() else "no checkpoint was written")
+        hint = "lower the learning rate" + ("" if self.cfg.clip else " or clip gradients (--clip)")
+        raise TrainingDiverged(
+            f"training diverged at epoch {epoch}, step {self.step + 1}: {what} "
+            f"(lr {self.lr:g}); {keep}; {hint}"
+        )
+
+    def _save(self, name: str, in_progress: dict[str, Any] | None = None) -> Path | None:
+        if self.out is None:
+            return None
+        return save_checkpoint(self.out / name, self.payload(in_progress))
+
+    def _plots(self) -> None:
+        assert self.out is not None
+        if self.history:
+            plot_metric(self.history, self.metric, self.out / f"{self.metric}.png")
+        if self.intervals:
+            plot_grad_norms({"train": self.intervals}, self.out / "grad_norm.png", self.cfg.clip)
+
+    @contextlib.contextmanager
+    def _sigint_stops(self) -> Iterator[None]:
+        """First Ctrl-C: stop cleanly after the current step. A second one aborts at once."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = signal.getsignal(signal.SIGINT)
+
+        def handler(signum: int, frame: Any) -> None:
+            if self._stop_requested:
+                raise KeyboardInterrupt
+            self._stop_requested = True
+
+        signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+            self._stop_requested = False
+
+
+def fit(model: nn.Module, task: Task, train: Iterable[Any], valid: Iterable[Any] | None = None,
+        config: TrainConfig | None = None, out: str | os.PathLike[str] | None = None,
+        resume: str | os.PathLike[str] | None = None, **kwargs: Any) -> TrainResult:
+    """One-call form: ``Trainer(model, task, train, valid, config, out, **kwargs).fit(resume)``."""
+    return Trainer(model, task, train, valid, config, out, **kwargs).fit(resume)

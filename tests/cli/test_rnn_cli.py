@@ -1,0 +1,178 @@
+"""``seqlm rnn``: train a tiny corpus for one epoch, eval/generate/score/compare, bad input."""
+
+from __future__ import annotations
+
+import csv
+import math
+import pickle
+from pathlib import Path
+
+import pytest
+
+from seqlm.cli.main import main
+
+TEXT = "\n".join(
+    ["the time traveller was speaking to us", "the fire burned brightly",
+     "he took one of the small octagonal tables", "we all looked at the time machine"] * 25
+)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    p = tmp_path_factory.mktemp("corpus") / "tiny.txt"
+    p.write_text(TEXT, encoding="utf-8")
+    return p
+
+
+def _train(corpus: Path, out: Path, *extra: str) -> int:
+    return main(["rnn", "train", "--data", str(corpus), "--out", str(out), "--epochs", "1",
+                 "--hidden", "16", "--batch-size", "4", "--num-steps", "8", "--no-progress",
+                 "--threads", "1", *extra])
+
+
+@pytest.fixture(scope="module")
+def char_run(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("char")
+    assert _train(corpus, out, "--model", "gru", "--optimizer", "adam", "--lr", "0.01") == 0
+    return out
+
+
+def test_train_writes_checkpoint_logs_plots(char_run: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("last.pt", "best.pt", "epochs.csv", "ppl.png", "grad_norm.png"):
+        assert (char_run / name).stat().st_size > 0
+    with open(char_run / "epochs.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 1 and 1.0 < float(rows[0]["valid_ppl"]) < 40
+
+
+def test_eval_matches_training_log_scale(char_run: Path, corpus: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["rnn", "eval", str(char_run / "last.pt"), "--data", str(corpus),
+                 "--last-frac", "0.1"]) == 0
+    out = capsys.readouterr().out
+    ppl = float(out.split()[1])
+    with open(char_run / "epochs.csv", newline="") as fh:
+        logged = float(next(csv.DictReader(fh))["valid_ppl"])
+    # same held-out text: exact stream scoring vs 10-row chunked validation, close but not equal
+    assert math.isclose(ppl, logged, rel_tol=0.1)
+
+
+def test_generate_score_compare(char_run: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ck = str(char_run / "last.pt")
+    capsys.readouterr()
+    assert main(["rnn", "generate", ck, "--prefix", "the ", "-n", "20", "--seed", "1"]) == 0
+    first = capsys.readouterr().out
+    assert first.startswith("the ") and len(first.rstrip("\n")) == 4 + 20
+    assert main(["rnn", "generate", ck, "--prefix", "the ", "-n", "20", "--seed", "1"]) == 0
+    assert capsys.readouterr().out == first  # same seed, same text
+    assert main(["rnn", "score", ck, "the fire", "--full"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert float(lines[0].split("\t")[0]) < 0 and len(lines) == 1 + 7  # 7 predicted chars
+    total = sum(float(line.split("\t")[0]) for line in lines[1:])
+    assert total == pytest.approx(float(lines[0].split("\t")[0]), abs=1e-3)
+    assert main(["rnn", "compare", ck, "the fire burned", "xqz zqx qxz"]) == 0
+    ranked = capsys.readouterr().out.splitlines()
+    assert ranked[0].endswith("the fire burned")
+
+
+def test_resume_continues_exactly(corpus: Path, tmp_path: Path) -> None:
+    common = ("--model", "rnn_scratch", "--lr", "1", "--seed", "3")
+    assert _train(corpus, tmp_path / "full", *common, "--epochs", "2") == 0
+    assert _train(corpus, tmp_path / "cut", *common, "--epochs", "1") == 0
+    assert main(["rnn", "train", "--out", str(tmp_path / "cut"), "--resume", "--epochs", "2",
+                 "--no-progress"]) == 0
+
+    def numbers(p: Path) -> list[dict[str, str]]:
+        with open(p / "epochs.csv", newline="") as fh:
+            return [{k: v for k, v in r.items() if k not in ("seconds", "items_per_s")}
+                    for r in csv.DictReader(fh)]
+
+    assert numbers(tmp_path / "cut") == numbers(tmp_path / "full")
+
+
+def test_word_level_sentence_mode(corpus: Path, tmp_path: Path,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert _train(corpus, tmp_path, "--level", "word", "--model", "lstm", "--embed", "8",
+                  "--optimizer", "adam", "--lr", "0.01") == 0
+    capsys.readouterr()
+    assert main(["rnn", "score", str(tmp_path / "last.pt"), "the fire burned brightly",
+                 "--full"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 + 5 and "'</s>'" in lines[-1]  # 4 words and </s>
+
+
+def _err(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("seqlm: error:") and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["--lr", "nan"], "learning rate"),
+    (["--num-steps", "0"], "steps"),
+    (["--model", "transformer"], "unknown model"),
+    (["--optimizer", "rmsprop"], "optimizer"),
+    (["--level", "byte"], "level"),
+    (["--batching", "shuffled"], "batching"),
+])
+def test_bad_training_settings(corpus: Path, tmp_path: Path, args: list[str], msg: str,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert _train(corpus, tmp_path, *args) == 2
+    assert msg in _err(capsys)
+    assert not (tmp_path / "last.pt").exists()
+
+
+def test_divergence_is_a_clear_error(corpus: Path, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert _train(corpus, tmp_path, "--model", "rnn_scratch", "--nonlinearity", "relu",
+                  "--lr", "1e30", "--clip", "0") == 2
+    assert "diverged" in _err(capsys)
+
+
+class _Marker:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
+def test_bad_checkpoints(tmp_path: Path, char_run: Path, corpus: Path,
+                         capsys: pytest.CaptureFixture[str]) -> None:
+    evil, marker = tmp_path / "evil.pt", tmp_path / "pwned"
+    evil.write_bytes(pickle.dumps(_Marker(str(marker))))
+    assert main(["rnn", "generate", str(evil), "--prefix", "a"]) == 2
+    assert "checkpoint" in _err(capsys) and not marker.exists()
+    assert main(["rnn", "eval", str(tmp_path / "none.pt"), "--data", str(corpus)]) == 2
+    assert "does not exist" in _err(capsys)
+    assert main(["rnn", "train", "--out", str(tmp_path), "--resume"]) == 2
+    _err(capsys)
+    assert main(["rnn", "generate", str(char_run / "last.pt"), "--prefix", "the #"]) == 2
+    assert "never saw" in _err(capsys)
+
+
+def test_preset_is_applied_to_scored_text(corpus: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from seqlm.data import normalise
+
+    assert _train(corpus, tmp_path, "--preset", "letters") == 0
+    ck = str(tmp_path / "last.pt")
+    capsys.readouterr()
+    assert main(["rnn", "score", ck, "The FIRE, burned!"]) == 0
+    raw = capsys.readouterr().out.split("\t")[0]
+    assert main(["rnn", "score", ck, normalise("The FIRE, burned!", "letters")]) == 0
+    assert capsys.readouterr().out.split("\t")[0] == raw
+
+
+def test_resume_with_changed_data_is_a_vocabulary_error(tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]
+                                                        ) -> None:
+    data = tmp_path / "c.txt"
+    data.write_text(TEXT, encoding="utf-8")
+    assert _train(data, tmp_path / "run") == 0
+    data.write_text("zebra quiz jukebox\n" + TEXT, encoding="utf-8")  # new training chars
+    assert main(["rnn", "train", "--out", str(tmp_path / "run"), "--resume", "--epochs", "2",
+                 "--no-progress"]) == 2
+    assert "vocabulary" in _err(capsys)

@@ -1,0 +1,54 @@
+"""Property tests: every estimator but stupid backoff is a distribution over vocab + </s>."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from seqlm.ngram import NgramLM
+
+PROPER = ["mle", "laplace", "lidstone", "witten_bell", "absolute", "kneser_ney",
+          "modified_kneser_ney"]
+WORDS = list("abcdef")
+
+sentences = st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8),
+                     min_size=1, max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sents=sentences, order=st.integers(1, 4), est=st.sampled_from(PROPER),
+       mode=st.sampled_from(["sentence", "stream"]),
+       ctx=st.lists(st.sampled_from([*WORDS, "zz", "<s>"]), max_size=4),
+       interp=st.booleans())
+def test_distribution_sums_to_one(sents: list[list[str]], order: int, est: str, mode: str,
+                                  ctx: list[str], interp: bool) -> None:
+    text = "\n".join(" ".join(s) for s in sents)
+    if mode == "stream" and len(text.split()) < 2:
+        return
+    model = NgramLM(order, est, mode=mode, interpolate_unigram=interp).fit(text)  # type: ignore
+    if mode == "stream":
+        ctx = [t for t in ctx if t != "<s>"]
+    elif ctx and "<s>" in ctx:
+        ctx = ctx[ctx.index("<s>"):]  # <s> only ever starts a context
+    tokens, p = model.next_token_distribution(ctx)
+    assert "<s>" not in tokens and "<unk>" in tokens
+    assert (mode == "stream") or "</s>" in tokens
+    assert np.all(p >= 0)
+    total = float(p.sum())
+    if est == "mle" and total == 0.0:
+        return  # MLE is undefined after an unseen context (probability 0 everywhere)
+    assert math.isclose(total, 1.0, rel_tol=1e-9), (total, ctx)
+
+
+@settings(max_examples=30, deadline=None)
+@given(sents=sentences, order=st.integers(1, 4))
+def test_stupid_backoff_scores_are_not_normalised_but_positive(sents: list[list[str]],
+                                                                order: int) -> None:
+    text = "\n".join(" ".join(s) for s in sents)
+    model = NgramLM(order, "stupid_backoff").fit(text)
+    lp = model.token_logprobs(text)
+    assert np.all(np.isfinite(lp)) and np.all(lp <= 0)
+    assert not model.perplexity(text).proper

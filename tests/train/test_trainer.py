@@ -1,0 +1,211 @@
+"""The training loop: state handling per batching strategy, perplexity, logs, stopping rules."""
+
+from __future__ import annotations
+
+import csv
+import math
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+
+from seqlm.data import SeqDataLoader
+from seqlm.errors import ConfigError
+from seqlm.train import (
+    LanguageModelTask,
+    RegressionTask,
+    StepOutput,
+    StreamBatches,
+    TrainConfig,
+    Trainer,
+    evaluate,
+    fit,
+)
+from tests.train.tiny import TinyLM, corpus
+
+QUIET = {"progress": False}
+
+
+class SpyLM(TinyLM):
+    """Records, for every forward call in training mode, what state it was given."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[bool, bool]] = []  # (state given, state has a graph)
+
+    def forward(self, X: torch.Tensor, state: torch.Tensor | None = None):
+        if self.training:
+            self.seen.append((state is not None, state is not None and state.grad_fn is not None))
+        return super().forward(X, state)
+
+
+@pytest.mark.parametrize("strategy", ["sequential", "random"])
+def test_state_carried_detached_or_reset(strategy: str) -> None:
+    torch.manual_seed(0)
+    model = SpyLM()
+    loader = SeqDataLoader(corpus(), 4, 5, strategy=strategy, seed=0)
+    fit(model, LanguageModelTask(), loader, config=TrainConfig(epochs=2, lr=0.1, **QUIET))
+    n = len(model.seen) // 2
+    for epoch in (model.seen[:n], model.seen[n:]):
+        assert epoch[0] == (False, False)  # every epoch starts fresh
+        if strategy == "sequential":  # truncated BPTT: carried, but with its graph cut
+            assert all(s == (True, False) for s in epoch[1:])
+        else:
+            assert all(s == (False, False) for s in epoch)
+
+
+def test_stream_eval_is_exact_stream_nll() -> None:
+    torch.manual_seed(1)
+    model = TinyLM().double()
+    ids = corpus(103)
+    mean, count = evaluate(model, LanguageModelTask(), StreamBatches(ids, 1, 7))
+    with torch.no_grad():  # one forward pass over the whole stream, by hand
+        logits, _ = model(torch.tensor([ids[:-1]]))
+        logp = torch.log_softmax(logits[0], -1)
+        nll = -logp[torch.arange(len(ids) - 1), torch.tensor(ids[1:])].mean()
+    assert count == len(ids) - 1
+    assert mean == pytest.approx(float(nll), rel=1e-12)
+    assert LanguageModelTask().metric(mean) == pytest.approx(math.exp(float(nll)), rel=1e-12)
+
+
+def test_learns_and_writes_logs(tmp_path) -> None:
+    torch.manual_seed(0)
+    ids = corpus(1200)
+    train = SeqDataLoader(ids[:1000], 8, 10, strategy="sequential", seed=0)
+    valid = StreamBatches(ids[1000:], 2, 10)
+    cfg = TrainConfig(epochs=4, optimizer="adam", lr=0.02, clip=0.5, log_interval=3, **QUIET)
+    res = fit(TinyLM(), LanguageModelTask(), train, valid, cfg, out=tmp_path)
+    first, last = res.history[0], res.history[-1]
+    assert last["valid_ppl"] < first["valid_ppl"] < 7.0  # below the uniform model's 7
+    assert last["train_ppl"] == pytest.approx(math.exp(last["train_loss"]))
+    assert res.stopped == "completed" and len(res.history) == 4
+    assert all(0.0 <= r["clipped_frac"] <= 1.0 for r in res.intervals)
+    assert all(r["grad_norm_max"] >= r["grad_norm_mean"] > 0 for r in res.intervals)
+    with open(tmp_path / "epochs.csv", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["epoch"]) for r in rows] == [1, 2, 3, 4]
+    assert float(rows[-1]["valid_ppl"]) == pytest.approx(last["valid_ppl"])
+    for name in ("last.pt", "best.pt", "intervals.csv", "ppl.png", "grad_norm.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
+
+
+@pytest.mark.parametrize("clip,expect", [(1e-6, 1.0), (None, 0.0), (1e9, 0.0)])
+def test_clipped_fraction(clip: float | None, expect: float) -> None:
+    torch.manual_seed(0)
+    loader = SeqDataLoader(corpus(), 4, 5, strategy="random", seed=0)
+    cfg = TrainConfig(epochs=1, lr=0.1, clip=clip, log_interval=4, **QUIET)
+    res = fit(TinyLM(), LanguageModelTask(), loader, config=cfg)
+    assert res.history[0]["clipped_frac"] == expect
+    assert all(r["clipped_frac"] == expect for r in res.intervals)
+
+
+class ScriptedTask:
+    """Trains with a real loss; validation returns scripted losses (to test plateau rules)."""
+
+    metric_name = "ppl"
+
+    def __init__(self, valid_losses: list[float]) -> None:
+        self.valid = iter(valid_losses)
+
+    def step(self, model: nn.Module, batch: Any, state: Any) -> StepOutput:
+        if model.training:
+            return LanguageModelTask().step(model, batch, state)
+        return StepOutput(torch.tensor(next(self.valid)), 1, None)
+
+    def metric(self, mean_loss: float) -> float:
+        return math.exp(mean_loss)
+
+
+def test_anneal_on_plateau_and_early_stop() -> None:
+    torch.manual_seed(0)
+    train = SeqDataLoader(corpus(), 4, 5, seed=0)
+    task = ScriptedTask([1.0, 0.9, 0.95, 0.96, 0.97, 0.5])
+    cfg = TrainConfig(epochs=6, lr=0.1, anneal_factor=0.5, anneal_patience=0,
+                      early_stop_patience=3, **QUIET)
+    res = fit(TinyLM(), task, train, [None], cfg)  # one validation batch per epoch
+    assert [r["lr"] for r in res.history] == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.025])
+    assert res.stopped == "early_stop" and len(res.history) == 5
+
+
+def test_time_limit_still_evaluates() -> None:
+    torch.manual_seed(0)
+    train = SeqDataLoader(corpus(3000), 4, 5, seed=0)
+    cfg = TrainConfig(epochs=50, lr=0.1, time_limit_s=1e-9, **QUIET)
+    res = fit(TinyLM(), LanguageModelTask(), train, StreamBatches(corpus(50), 1, 5), cfg)
+    assert res.stopped == "time_limit"
+    assert len(res.history) == 1 and res.history[0]["items"] == 20  # one batch of 4 x 5
+    assert math.isfinite(res.final["valid_ppl"])
+
+
+class MLP(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(4, 16), nn.Tanh(), nn.Linear(16, 1))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        return self.net(X)
+
+
+def test_regression_task_with_stateless_model() -> None:
+    torch.manual_seed(0)
+    t = torch.arange(300, dtype=torch.float32)
+    x = torch.sin(0.1 * t)
+    X = torch.stack([x[i : i + 4] for i in range(290)])
+    Y = x[4:294]
+    batches = [(X[i : i + 10], Y[i : i + 10]) for i in range(0, 290, 10)]
+    res = fit(MLP(), RegressionTask(), batches, batches[-5:],
+              TrainConfig(epochs=5, optimizer="adam", lr=0.01, **QUIET))
+    assert res.history[-1]["valid_mse"] < res.history[0]["valid_mse"]
+    assert res.history[-1]["valid_mse"] == res.history[-1]["valid_loss"]
+    model = MLP()
+    mean, n = evaluate(model, RegressionTask(), batches[:2])
+    with torch.no_grad():
+        ref = torch.cat([(model(b[0]).squeeze(-1) - b[1]) ** 2 for b in batches[:2]]).mean()
+    assert n == 20 and mean == pytest.approx(float(ref), rel=1e-6)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"lr": math.nan}, {"lr": 0.0}, {"lr": -1.0}, {"lr": math.inf}, {"optimizer": "rmsprop"},
+    {"epochs": 0}, {"clip": 0.0}, {"clip": math.nan}, {"anneal_factor": 1.5},
+    {"device": "tpu"}, {"log_interval": 0},
+])
+def test_bad_settings_are_config_errors(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError):
+        TrainConfig(**kwargs)
+
+
+def test_cuda_without_gpu_is_config_error() -> None:
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(ConfigError, match="no CUDA"):
+        TrainConfig(device="cuda")
+
+
+def test_sequence_length_zero_is_config_error() -> None:
+    with pytest.raises(ConfigError):
+        StreamBatches(corpus(), 1, 0)
+    with pytest.raises(ConfigError):
+        SeqDataLoader(corpus(), 4, 0)
+
+
+def test_trainer_exposes_optimizers() -> None:
+    for name, cls in (("sgd", torch.optim.SGD), ("adam", torch.optim.Adam),
+                      ("adamw", torch.optim.AdamW)):
+        tr = Trainer(TinyLM(), LanguageModelTask(), [], config=TrainConfig(optimizer=name,
+                                                                          lr=0.3, **QUIET))
+        assert type(tr.optimizer) is cls and tr.lr == 0.3
+
+
+def test_ignored_targets_are_neither_counted_nor_scored() -> None:
+    torch.manual_seed(2)
+    model = TinyLM().double()
+    X = torch.tensor([[1, 2, 3, 0, 4]])
+    Y = torch.tensor([[2, 3, 0, 4, 5]])  # token 0 plays <s>: context only
+    out = LanguageModelTask(ignore_index=0).step(model, (X, Y), None)
+    logp = torch.log_softmax(model(X)[0][0], -1)
+    keep = [i for i in range(5) if Y[0, i] != 0]
+    assert out.count == 4
+    assert float(out.loss_sum) == pytest.approx(-float(sum(logp[i, Y[0, i]] for i in keep)),
+                                                rel=1e-12)
