@@ -38,8 +38,9 @@ def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> t
     from seqlm.train import TrainConfig
     from seqlm.train.lm import train_lm
 
-    cfg = TrainConfig(epochs=1000, optimizer="adam", lr=args.lr, clip=1.0, anneal_factor=0.5,
-                      anneal_patience=0, early_stop_patience=4, weight_decay=0.0,
+    cfg = TrainConfig(epochs=1000, optimizer=args.optimizer, lr=args.lr, clip=1.0,
+                      anneal_factor=0.5, anneal_patience=args.anneal_patience,
+                      early_stop_patience=args.patience, weight_decay=args.weight_decay,
                       device=device, progress=False, time_limit_s=minutes * 60)
     model = {"kind": kind, "num_hiddens": args.hidden, "embed_size": args.embed,
              "num_layers": args.layers, "dropout": args.dropout}
@@ -66,6 +67,13 @@ def main() -> None:
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--optimizer", default="adam", help="adam or adamw")
+    p.add_argument("--weight-decay", type=float, default=0.0)
+    p.add_argument("--anneal-patience", type=int, default=0)
+    p.add_argument("--patience", type=int, default=4, help="early stop after N bad epochs")
+    p.add_argument("--valid-frac", type=float, default=0.1,
+                   help="end of the training part held out for validation")
+    p.add_argument("--model", default="lstm", help="lstm or gru (the first model trained)")
     p.add_argument("--gru", action="store_true", help="also train a GRU and mix all three")
     args = p.parse_args()
     benchutil.setup_data_env()
@@ -80,23 +88,24 @@ def main() -> None:
     text = load_text("timemachine", preset="letters")
     cut = int(len(text) * 0.9)
     train_all, test = text[:cut], text[cut:]
-    vcut = int(len(train_all) * 0.9)
+    vcut = int(len(train_all) * (1 - args.valid_frac))
     train, valid = train_all[:vcut], train_all[vcut:]
     data = lm_data(train, valid, "char")
     minutes = min(args.minutes, 1.5) if args.quick else args.minutes
     print(f"The Time Machine, letters: {len(train):,} train / {len(valid):,} valid / "
           f"{len(test):,} test chars, vocabulary {len(data.vocab)}; {minutes:g} min per model "
           f"on {args.device}", flush=True)
-    lstm, _ = train_one("lstm", args, data, minutes, args.device)
+    lstm, _ = train_one(args.model, args, data, minutes, args.device)
     ngram = ngram_model(train, data.vocab)
     ppl_lstm, ppl_ngram = lstm.perplexity(test).ppl, ngram.perplexity(test).ppl
-    rows = [benchutil.Row("LSTM test ppl vs target 3.60", ppl_lstm, 3.60, "ppl/char", False),
-            benchutil.Row("LSTM test ppl vs KenLM order 8 (90%)", ppl_lstm, KENLM_8, "ppl/char",
+    name = args.model.upper()
+    rows = [benchutil.Row(f"{name} test ppl vs target 3.60", ppl_lstm, 3.60, "ppl/char", False),
+            benchutil.Row(f"{name} test ppl vs KenLM order 8 (90%)", ppl_lstm, KENLM_8, "ppl/char",
                           False),
             benchutil.Row("seqlm 8-gram MKN (81% part) vs KenLM 8", ppl_ngram, KENLM_8,
                           "ppl/char", False)]
     mix = Interpolated(lstm, ngram).fit(valid)
-    rows.append(benchutil.Row(f"LSTM + 8-gram, lam={mix.lam:.2f}: test ppl vs 3.50",
+    rows.append(benchutil.Row(f"{name} + 8-gram, lam={mix.lam:.2f}: test ppl vs 3.50",
                               mix.perplexity(test).ppl, 3.50, "ppl/char", False))
     if args.gru:
         gru, _ = train_one("gru", args, data, minutes, args.device)

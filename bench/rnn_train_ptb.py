@@ -6,6 +6,10 @@ training toward test perplexity <= 115 (Zaremba et al.'s small LSTM).
     python bench/rnn_train_ptb.py                    # + full training (up to --minutes, 40)
     python bench/rnn_train_ptb.py --model rnn_scratch --lr 2   # the scratch RNN vs KN5 (141.2)
 
+The throughput rows always use word_language_model's setting (dropout 0.2, untied, bptt 35,
+batch 20, SGD); the --train-* options set only the full training run (Zaremba et al.'s small
+LSTM: --train-lr 1 --clip 5 --train-bptt 20 --lr-decay 0.5 --lr-decay-start 4 --epochs 13).
+
 Test perplexity is reported two ways: of the running text (state carried across sentences, as
 Zaremba et al. and word_language_model measure it) and in sentence mode (each sentence from a
 zero state, the n-gram models' convention, as KN5's 141.2). <s> is never a counted prediction.
@@ -114,11 +118,13 @@ def ours(ids: Any, vocab_size: int, batches: int, device: torch.device, kind: st
     return res.history[0]["items"] / (time.perf_counter() - t0)
 
 
-def model_config(kind: str, vocab_size: int) -> dict[str, Any]:
+def model_config(kind: str, vocab_size: int, dropout: float = 0.2, tie: bool = False,
+                 hidden: int = 200, layers: int = 2) -> dict[str, Any]:
     if kind in ("rnn", "gru", "lstm"):
-        return {"kind": kind, "num_hiddens": 200, "embed_size": 200, "num_layers": 2,
-                "dropout": 0.2, "vocab_size": vocab_size}
-    return {"kind": kind, "num_hiddens": 200, "embed_size": 200, "vocab_size": vocab_size}
+        return {"kind": kind, "num_hiddens": hidden, "embed_size": hidden, "num_layers": layers,
+                "dropout": dropout, "vocab_size": vocab_size, "tie_weights": tie}
+    return {"kind": kind, "num_hiddens": hidden, "embed_size": hidden, "vocab_size": vocab_size,
+            "dropout": dropout}
 
 
 def main() -> None:
@@ -129,6 +135,19 @@ def main() -> None:
     p.add_argument("--clip", type=float, default=0.25)
     p.add_argument("--minutes", type=float, default=40.0, help="full-mode training budget")
     p.add_argument("--batches", type=int, default=0, help="batches per throughput run")
+    p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--hidden", type=int, default=200, help="full run: hidden = embedding size")
+    p.add_argument("--layers", type=int, default=2, help="full run: layers (torch.nn models)")
+    p.add_argument("--dropout", type=float, default=0.2, help="full run: dropout")
+    p.add_argument("--tie", action="store_true", help="full run: tie embedding and decoder")
+    p.add_argument("--optimizer", default="sgd", help="full run: sgd, adam or adamw")
+    p.add_argument("--train-lr", type=float, default=None, help="full run: lr (default --lr)")
+    p.add_argument("--train-bptt", type=int, default=35, help="full run: time steps")
+    p.add_argument("--train-batch", type=int, default=20, help="full run: batch size")
+    p.add_argument("--epochs", type=int, default=100, help="full run: most epochs")
+    p.add_argument("--anneal", type=float, default=0.25, help="full run: plateau factor (0 off)")
+    p.add_argument("--lr-decay", type=float, default=0.0, help="full run: per-epoch decay")
+    p.add_argument("--lr-decay-start", type=int, default=1)
     args = p.parse_args()
     benchutil.setup_data_env()
     if args.threads:
@@ -149,24 +168,34 @@ def main() -> None:
           f"<s> w ... </s>), prepared in {time.perf_counter() - t0:.1f} s; device {device}")
     n = args.batches or (60 if args.quick else 200) * (10 if device.type == "cuda" else 1)
     rows, hand, mine = [], [], []
-    for _ in range(2 if args.quick else 3):  # alternate, take medians
+    for _ in range(0 if args.skip_throughput else 2 if args.quick else 3):  # alternate; medians
         hand.append(hand_loop(data.train_ids, V, n, device))
         mine.append(ours(data.train_ids, V, n, device, args.model, args.lr, args.clip))
-    hand_t, mine_t = sorted(hand)[len(hand) // 2], sorted(mine)[len(mine) // 2]
-    rows.append(benchutil.Row(f"seqlm.train {args.model} 2x200 tok/s vs hand loop", mine_t,
-                              hand_t, "tok/s"))
-    rows.append(benchutil.Row("hand-written nn.LSTM loop tok/s vs example's 9.45k", hand_t,
-                              REF_TOKS, "tok/s"))
-    rows.append(benchutil.Row("seqlm.train tok/s vs example's 9.45k", mine_t, REF_TOKS, "tok/s"))
+    if hand:
+        hand_t, mine_t = sorted(hand)[len(hand) // 2], sorted(mine)[len(mine) // 2]
+        rows.append(benchutil.Row(f"seqlm.train {args.model} 2x200 tok/s vs hand loop", mine_t,
+                                  hand_t, "tok/s"))
+        rows.append(benchutil.Row("hand-written nn.LSTM loop tok/s vs example's 9.45k", hand_t,
+                                  REF_TOKS, "tok/s"))
+        rows.append(benchutil.Row("seqlm.train tok/s vs example's 9.45k", mine_t, REF_TOKS,
+                                  "tok/s"))
     if not args.quick:
-        cfg = TrainConfig(epochs=100, optimizer="sgd", lr=args.lr, clip=args.clip,
-                          anneal_factor=0.25, anneal_patience=0, early_stop_patience=3,
-                          device=str(device), progress=False, time_limit_s=args.minutes * 60)
+        cfg = TrainConfig(epochs=args.epochs, optimizer=args.optimizer,
+                          lr=args.train_lr or args.lr, clip=args.clip,
+                          anneal_factor=args.anneal or None, anneal_patience=0,
+                          lr_decay=args.lr_decay or None, lr_decay_start=args.lr_decay_start,
+                          early_stop_patience=3, device=str(device), progress=False,
+                          time_limit_s=args.minutes * 60)
+        mc = model_config(args.model, V, args.dropout, args.tie, args.hidden, args.layers)
+        print(f"full run: {mc}, {cfg.optimizer} lr {cfg.lr:g}, clip {cfg.clip}, batch "
+              f"{args.train_batch}, bptt {args.train_bptt}", flush=True)
         t1 = time.perf_counter()
-        lm, res = train_lm(model_config(args.model, V), data, cfg, batch_size=20, num_steps=35,
-                           seed=args.seed,
-                           on_epoch=lambda r: print(f"  epoch {r['epoch']} valid ppl "
-                                                    f"{r['valid_ppl']:.2f} lr {r['lr']:g}",
+        lm, res = train_lm(mc, data, cfg, batch_size=args.train_batch,
+                           num_steps=args.train_bptt, seed=args.seed,
+                           on_epoch=lambda r: print(f"  epoch {r['epoch']} train ppl "
+                                                    f"{r['train_ppl']:.2f} valid ppl "
+                                                    f"{r['valid_ppl']:.2f} lr {r['lr']:g} "
+                                                    f"{r['items_per_s']:,.0f} tok/s",
                                                     flush=True))
         minutes = (time.perf_counter() - t1) / 60
         first = res.history[0]["valid_ppl"]
@@ -185,8 +214,8 @@ def main() -> None:
                                   higher_is_better=False))
         if not math.isfinite(test_ppl):
             print("test perplexity is not finite")
-    benchutil.print_table(f"PTB word LM training ({args.model} 2x200, batch 20, bptt 35, "
-                          f"SGD lr {args.lr:g}, clip {args.clip:g}, {n} batches per timing, "
+    benchutil.print_table(f"PTB word LM ({args.model}; throughput: 2x200, batch 20, bptt 35, "
+                          f"SGD lr {args.lr:g}, clip {args.clip:g}, {n} batches per timing; "
                           f"device {device})", rows)
 
 

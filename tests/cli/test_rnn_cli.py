@@ -176,3 +176,58 @@ def test_resume_with_changed_data_is_a_vocabulary_error(tmp_path: Path,
     assert main(["rnn", "train", "--out", str(tmp_path / "run"), "--resume", "--epochs", "2",
                  "--no-progress"]) == 2
     assert "vocabulary" in _err(capsys)
+
+
+def test_eval_mixture_with_an_ngram_model_matches_the_api(
+        char_run: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """rnn eval --mix: RNN, n-gram (fitted on the RNN's vocabulary) and their tuned mixture."""
+    from seqlm.ngram import load
+    from seqlm.rnn import Interpolated
+    from seqlm.train.lm import load_lm
+
+    tune, test = tmp_path / "tune.txt", tmp_path / "test.txt"
+    tune.write_text("the time machine was speaking brightly", encoding="utf-8")
+    test.write_text("we all looked at the small fire", encoding="utf-8")
+    ngram = tmp_path / "c5.npz"
+    assert main(["ngram", "fit", str(corpus), "-o", str(ngram), "-n", "5", "--mode", "stream",
+                 "--tokenizer", "char", "--vocab-from", str(char_run / "last.pt")]) == 0
+    capsys.readouterr()
+    assert main(["rnn", "eval", str(char_run / "last.pt"), "--data", str(test),
+                 "--mix", str(ngram), "--tune-data", str(tune)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[2].startswith("mixture, lam=")
+    rnn, _ = load_lm(char_run / "last.pt")
+    ref = Interpolated(rnn, load(ngram)).fit(tune.read_text(encoding="utf-8"))
+    ppl = [float(line.split("perplexity ")[1].split()[0]) for line in lines]
+    assert ppl[0] == pytest.approx(rnn.perplexity(test.read_text(encoding="utf-8")).ppl, rel=1e-4)
+    assert ppl[2] == pytest.approx(ref.perplexity(test.read_text(encoding="utf-8")).ppl,
+                                   rel=1e-4)
+    assert f"lam={ref.lam:.4f}" in lines[2]
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--lam", "0.5"], "need --mix"),
+        (["--mix", "x.npz"], "either --lam or --tune-data"),
+        (["--mix", "x.npz", "--lam", "0.5", "--tune-data", "t.txt"], "either --lam"),
+    ],
+)
+def test_eval_mixture_bad_options(char_run: Path, corpus: Path, extra: list[str], needle: str,
+                                  capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["rnn", "eval", str(char_run / "last.pt"), "--data", str(corpus), *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and needle in err[0]
+
+
+def test_eval_mixture_vocabulary_mismatch_is_one_line(
+        char_run: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ngram = tmp_path / "own_vocab.npz"
+    assert main(["ngram", "fit", str(corpus), "-o", str(ngram), "-n", "3", "--mode", "stream",
+                 "--tokenizer", "char"]) == 0
+    capsys.readouterr()
+    assert main(["rnn", "eval", str(char_run / "last.pt"), "--data", str(corpus),
+                 "--mix", str(ngram), "--lam", "0.5"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "vocabulary" in err[0]

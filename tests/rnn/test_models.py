@@ -107,6 +107,46 @@ def test_dropout_only_in_training() -> None:
     assert not torch.allclose(m(X)[0], m(X)[0])
 
 
+@pytest.mark.parametrize("cls", [RNNScratch, GRUScratch, LSTMScratch])
+def test_scratch_dropout_is_identity_in_eval_and_random_in_training(cls) -> None:
+    torch.manual_seed(0)
+    plain = cls(8, vocab_size=5, embed_size=4)
+    dropped = cls(8, vocab_size=5, embed_size=4, dropout=0.5)
+    dropped.load_state_dict(plain.state_dict())
+    X = torch.randint(0, 5, (2, 6))
+    dropped.eval()
+    torch.testing.assert_close(dropped(X)[0], plain(X)[0])
+    dropped.train()
+    assert not torch.allclose(dropped(X)[0], dropped(X)[0])
+    assert build_model(dropped.config).config["dropout"] == 0.5
+
+
+def test_scratch_rnn_dropout_matches_the_formula_with_the_same_masks() -> None:
+    """With masks m_x, m_o: H_t = tanh((m_x * E x_t) W_xh + H_{t-1} W_hh + b_h) and
+    O_t = (m_o * H_t) W_hq + b_q -- dropout on the two non-recurrent connections only."""
+    torch.manual_seed(1)
+    m = RNNScratch(6, vocab_size=5, embed_size=3, dropout=0.4).double()
+    X = torch.randint(0, 5, (2, 4))
+    m_x = (torch.rand(4, 2, 3) > 0.4).double() / 0.6  # time-major, as the embedded input
+    m_o = (torch.rand(2, 4, 6) > 0.4).double() / 0.6  # batch-major, as the stacked H_t
+    masks = iter([m_x, m_o])
+
+    class Recorded(torch.nn.Module):
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return x * next(masks)
+
+    m.drop = Recorded()
+    O, H_T = m(X)  # noqa: E741 (the formula's name)
+    E = m.embedding(X.T).double() * m_x
+    H = torch.zeros(2, 6, dtype=torch.float64)
+    Hs = []
+    for t in range(4):
+        H = torch.tanh(E[t] @ m.W_xh + H @ m.W_hh + m.b_h)
+        Hs.append(H)
+    torch.testing.assert_close(H_T, H)
+    torch.testing.assert_close(O, (torch.stack(Hs, dim=1) * m_o) @ m.W_hq + m.b_q)
+
+
 def test_detach_state() -> None:
     m = LSTMScratch(3, vocab_size=4)
     _, state = m(torch.zeros(1, 2, dtype=torch.long))
@@ -163,3 +203,13 @@ def test_bad_input(kind) -> None:
     v = build_model({"kind": kind, "num_hiddens": 4, "input_size": 2})
     with pytest.raises(SeqlmError, match="float input"):
         v(torch.zeros(2, 3, 5))
+
+
+def test_embedding_and_decoder_start_small_as_word_language_model() -> None:
+    """U(-0.1, 0.1) ends and a zero decoder bias: tied logits start near uniform (not N(0, 1))."""
+    torch.manual_seed(0)
+    m = TorchRNN("lstm", 200, vocab_size=1000, embed_size=200, num_layers=2, tie_weights=True)
+    assert m.decoder.weight is m.embedding.weight
+    assert float(m.embedding.weight.abs().max()) <= 0.1 and float(m.decoder.bias.abs().max()) == 0
+    logits, _ = m(torch.randint(0, 1000, (4, 10)))
+    assert float(logits.detach().std()) < 0.1  # 0.02 here; N(0, 1) embeddings gave 0.54

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import torch
@@ -129,6 +129,16 @@ def test_anneal_on_plateau_and_early_stop() -> None:
     assert res.stopped == "early_stop" and len(res.history) == 5
 
 
+def test_fixed_lr_decay_schedule() -> None:
+    """Zaremba et al.'s schedule: constant for lr_decay_start epochs, then lr <- 0.5 lr."""
+    torch.manual_seed(0)
+    train = SeqDataLoader(corpus(), 4, 5, seed=0)
+    task = ScriptedTask([1.0, 0.9, 0.8, 0.7, 0.6])
+    cfg = TrainConfig(epochs=5, lr=1.0, lr_decay=0.5, lr_decay_start=2, min_lr=0.2, **QUIET)
+    res = fit(TinyLM(), task, train, [None], cfg)
+    assert [r["lr"] for r in res.history] == pytest.approx([1.0, 1.0, 0.5, 0.25, 0.2])
+
+
 def test_time_limit_still_evaluates() -> None:
     torch.manual_seed(0)
     train = SeqDataLoader(corpus(3000), 4, 5, seed=0)
@@ -169,7 +179,8 @@ def test_regression_task_with_stateless_model() -> None:
 @pytest.mark.parametrize("kwargs", [
     {"lr": math.nan}, {"lr": 0.0}, {"lr": -1.0}, {"lr": math.inf}, {"optimizer": "rmsprop"},
     {"epochs": 0}, {"clip": 0.0}, {"clip": math.nan}, {"anneal_factor": 1.5},
-    {"device": "tpu"}, {"log_interval": 0},
+    {"lr_decay": 1.0}, {"lr_decay": math.nan}, {"lr_decay_start": 0}, {"device": "tpu"},
+    {"log_interval": 0},
 ])
 def test_bad_settings_are_config_errors(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):
@@ -209,3 +220,52 @@ def test_ignored_targets_are_neither_counted_nor_scored() -> None:
     assert out.count == 4
     assert float(out.loss_sum) == pytest.approx(-float(sum(logp[i, Y[0, i]] for i in keep)),
                                                 rel=1e-12)
+
+
+class FakeSummaryWriter:
+    """Stands in for torch.utils.tensorboard.SummaryWriter (TensorBoard is not a dependency)."""
+
+    made: ClassVar[list[FakeSummaryWriter]] = []
+
+    def __init__(self, log_dir: str) -> None:
+        self.log_dir, self.scalars, self.closed = log_dir, [], False
+        FakeSummaryWriter.made.append(self)
+
+    def add_scalar(self, tag: str, value: float, step: int) -> None:
+        self.scalars.append((tag, value, step))
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_tensorboard_mirrors_the_csv_logs_when_installed(tmp_path, monkeypatch) -> None:
+    import sys
+    import types
+
+    fake = types.ModuleType("torch.utils.tensorboard")
+    fake.SummaryWriter = FakeSummaryWriter  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", fake)
+    FakeSummaryWriter.made.clear()
+    torch.manual_seed(0)
+    cfg = TrainConfig(epochs=2, lr=0.5, log_interval=10, **QUIET)
+    res = fit(TinyLM(), LanguageModelTask(), SeqDataLoader(corpus(), 4, 5, seed=0),
+              StreamBatches(corpus(60), 1, 5), cfg, out=tmp_path)
+    (w,) = FakeSummaryWriter.made
+    assert w.log_dir == str(tmp_path / "tensorboard") and w.closed
+    valid = [(v, step) for tag, v, step in w.scalars if tag == "epoch/valid_ppl"]
+    assert valid == [(row["valid_ppl"], row["epoch"]) for row in res.history]
+    steps = [step for tag, _, step in w.scalars if tag == "interval/grad_norm_mean"]
+    assert steps == [row["step"] for row in res.intervals] and len(steps) >= 2
+
+
+def test_no_tensorboard_no_event_files(tmp_path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)  # import fails
+    cfg = TrainConfig(epochs=1, lr=0.5, **QUIET)
+    fit(TinyLM(), LanguageModelTask(), SeqDataLoader(corpus(), 4, 5, seed=0), None, cfg,
+        out=tmp_path)
+    assert (tmp_path / "epochs.csv").exists() and not (tmp_path / "tensorboard").exists()

@@ -35,13 +35,21 @@ def fit_cmd(
     preset: str = PRESET,
     k: float = typer.Option(1.0, help="Add-k for lidstone."),
     discount: float = typer.Option(None, help="Discount for absolute / kneser_ney."),
+    vocab_from: Path = typer.Option(None, "--vocab-from", help="Use the vocabulary of this "
+                                    "'seqlm rnn train' checkpoint (to mix the two models)."),
     seed: int = SEED,
 ) -> None:
     """Count n-grams of a corpus, estimate the model and save it."""
     seed_everything(seed)
+    vocab = None
+    if vocab_from is not None:
+        from seqlm.train.lm import load_lm
+
+        vocab = load_lm(vocab_from)[0].vocab
     text = load_text(source, split=split, preset=preset)
     t0 = time.perf_counter()
-    model = NgramLM(order, estimator, check_mode(mode), tokenizer, k=k, discount=discount)
+    model = NgramLM(order, estimator, check_mode(mode), tokenizer, k=k, discount=discount,
+                    vocab=vocab)
     model.fit(text)
     fit_s = time.perf_counter() - t0
     save(model, out)

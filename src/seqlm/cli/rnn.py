@@ -31,8 +31,10 @@ def _model_config(model: str, hidden: int, layers: int, embed: int, dropout: flo
                            "embed_size": embed or None}
     if model in ("rnn", "gru", "lstm"):
         cfg.update(num_layers=layers, dropout=dropout, tie_weights=tie)
-    elif layers != 1 or dropout or tie:
-        raise ConfigError("--layers, --dropout and --tie apply to the torch.nn models only")
+    elif layers != 1 or tie:
+        raise ConfigError("--layers and --tie apply to the torch.nn models only")
+    else:
+        cfg["dropout"] = dropout
     if model in ("rnn", "rnn_scratch"):
         cfg["nonlinearity"] = nonlinearity
     return cfg
@@ -73,6 +75,10 @@ def train(
     weight_decay: float = typer.Option(0.0, "--weight-decay"),
     anneal: float = typer.Option(0.0, "--anneal",
                                  help="Multiply lr by this on a validation plateau (0 = off)."),
+    lr_decay: float = typer.Option(0.0, "--lr-decay",
+                                   help="Multiply lr by this every epoch (0 = off)."),
+    lr_decay_start: int = typer.Option(1, "--lr-decay-start",
+                                       help="First epoch after which --lr-decay applies."),
     patience: int = typer.Option(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
     epochs: int = typer.Option(None, "--epochs", help="Epochs in all [10]."),
     time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N seconds (0 = off)."),
@@ -107,7 +113,8 @@ def train(
              "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity)}
         tc = TrainConfig(
             epochs=epochs or 10, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
-            clip=clip or None, anneal_factor=anneal or None, early_stop_patience=patience or None,
+            clip=clip or None, anneal_factor=anneal or None, lr_decay=lr_decay or None,
+            lr_decay_start=lr_decay_start, early_stop_patience=patience or None,
             log_interval=log_interval, device=device, progress=progress,
             time_limit_s=time_limit or None)
     text = _read(s["data"], s["split"], s["preset"])
@@ -154,21 +161,56 @@ def evaluate(
     split: str = typer.Option(None, "--split", help="Dataset split (e.g. test)."),
     last_frac: float = typer.Option(0.0, "--last-frac",
                                     help="Score only the last fraction of the text (held out)."),
+    mix: Path = typer.Option(None, "--mix", help="A second model to interpolate with: an "
+                             "n-gram model (.arpa/.npz, fitted with --vocab-from) or a .pt "
+                             "checkpoint."),
+    lam: float = typer.Option(None, "--lam", help="Weight of the RNN in the mixture [0, 1]."),
+    tune_data: str = typer.Option(None, "--tune-data",
+                                  help="Text to tune --lam on (dataset name or file)."),
+    tune_split: str = typer.Option(None, "--tune-split", help="Its split (e.g. valid)."),
     device: str = DeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
-    """Perplexity of a text under a trained model (same conventions as the n-gram models)."""
+    """Perplexity of a text under a trained model (same conventions as the n-gram models),
+    optionally of its interpolation with a second model, the weight tuned on held-out text."""
     from seqlm.train.lm import split_text
 
     seed_everything(seed, threads)
+    if mix is None and (lam is not None or tune_data or tune_split):
+        raise ConfigError("--lam, --tune-data and --tune-split need --mix")
+    if mix is not None and (lam is None) == (tune_data is None):
+        raise ConfigError("with --mix give either --lam or --tune-data (to tune the weight)")
     lm, preset = _load(checkpoint, device)
     text = _read(data, split, preset)
     if last_frac:
         text = split_text(text, last_frac)[1]
-    r = lm.perplexity(text)
-    echo(f"perplexity {r.ppl:.4f} ({r.bits_per_token:.4f} bits/token) over "
-         f"{r.tokens:,} predicted tokens; {r.oov} OOV; excluding OOV {r.ppl_excl_oov:.4f}")
+    if mix is None:
+        echo(_ppl_line("", lm.perplexity(text)).lstrip())
+        return
+    from seqlm.rnn import Interpolated
+
+    other = _load_other(mix, device)
+    mixed = Interpolated(lm, other, lam if lam is not None else 0.5)
+    if tune_data is not None:
+        mixed.fit(_read(tune_data, tune_split, preset))
+    echo(_ppl_line(f"{checkpoint.name:<24}", lm.perplexity(text)))
+    echo(_ppl_line(f"{mix.name:<24}", other.perplexity(text)))
+    echo(_ppl_line(f"mixture, lam={mixed.lam:.4f}", mixed.perplexity(text)))
+
+
+def _ppl_line(label: str, r: Any) -> str:
+    return (f"{label} perplexity {r.ppl:.4f} ({r.bits_per_token:.4f} bits/token) over "
+            f"{r.tokens:,} predicted tokens; {r.oov} OOV; excluding OOV {r.ppl_excl_oov:.4f}")
+
+
+def _load_other(path: Path, device: str) -> Any:
+    """The second model of a mixture: a .pt checkpoint is an RNN, anything else an n-gram."""
+    if path.suffix == ".pt":
+        return _load(path, device)[0]
+    from seqlm.ngram import load
+
+    return load(path)
 
 
 def _normalised(preset: str, text: str) -> str:

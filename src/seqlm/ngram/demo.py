@@ -8,7 +8,7 @@ from seqlm.ngram.model import NgramLM
 
 def run(ctx: DemoContext) -> None:
     """Unigram/bigram/trigram perplexities, 'recognize speech' vs 'wreck a nice beach', samples."""
-    ctx.section("n-gram language models: counting (seed section 2)")
+    ctx.section("2. n-gram language models: counting (seed section 2)")
     train, test = ctx.split(0.9)
     ctx.say(f"corpus: {ctx.source}; words, stream mode, first 90% train / last 10% held out")
     ctx.say("p(x, x') = n(x)/n * n(x, x')/n(x): the counting (MLE) model gives unseen n-grams "

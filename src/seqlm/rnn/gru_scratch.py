@@ -32,8 +32,10 @@ class GRUScratch(ScratchModel):
         output_size: int | None = None,
         reset_after: bool = False,
         init: str = "torch",
+        dropout: float = 0.0,
     ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init)
+        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
+                         dropout)
         self.reset_after = bool(reset_after)
         self.config["reset_after"] = self.reset_after
         self.W_xr, self.W_hr, self.b_r = self.triple()

@@ -30,8 +30,10 @@ class LSTMScratch(ScratchModel):
         embed_size: int | None = None,
         output_size: int | None = None,
         init: str = "torch",
+        dropout: float = 0.0,
     ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init)
+        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
+                         dropout)
         self.W_xi, self.W_hi, self.b_i = self.triple()
         self.W_xf, self.W_hf, self.b_f = self.triple()
         self.W_xo, self.W_ho, self.b_o = self.triple()

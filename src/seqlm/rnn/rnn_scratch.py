@@ -29,8 +29,10 @@ class RNNScratch(ScratchModel):
         output_size: int | None = None,
         nonlinearity: str = "tanh",
         init: str = "torch",
+        dropout: float = 0.0,
     ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init)
+        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
+                         dropout)
         if nonlinearity not in NONLINEARITIES:
             raise ConfigError(f"unknown nonlinearity {nonlinearity!r}; use tanh or relu")
         self.nonlinearity = nonlinearity

@@ -31,14 +31,20 @@ class ScratchModel(SequenceModel):
         embed_size: int | None = None,
         output_size: int | None = None,
         init: str = "torch",
+        dropout: float = 0.0,
     ) -> None:
         super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size)
         if init not in INITS:
             raise ConfigError(f"unknown init {init!r}; use one of {', '.join(INITS)}")
+        if not 0.0 <= dropout < 1.0:
+            raise ConfigError(f"dropout must be in [0, 1), got {dropout}")
         self.init = init
+        # Zaremba et al.'s dropout on the non-recurrent connections only: the embedded input
+        # and H_t before the output layer; H_{t-1} -> H_t is never dropped.
+        self.drop = nn.Dropout(dropout)
         self.config.update(
             num_hiddens=num_hiddens, vocab_size=vocab_size, input_size=input_size,
-            embed_size=embed_size, output_size=output_size, init=init,
+            embed_size=embed_size, output_size=output_size, init=init, dropout=dropout,
         )
         # output layer O_t = H_t W_hq + b_q, shared by all three cells
         self.W_hq = nn.Parameter(torch.empty(self.num_hiddens, self.output_size))
@@ -69,12 +75,12 @@ class ScratchModel(SequenceModel):
         if self.one_hot:
             return F.embedding(X.T.long(), W) + b  # one_hot(x_t) @ W is row x_t of W
         if self.embedding is not None:
-            return torch.matmul(self.embedding(X.T), W) + b
+            return torch.matmul(self.drop(self.embedding(X.T)), W) + b
         return torch.matmul(X.transpose(0, 1).to(W.dtype), W) + b
 
     def output(self, hiddens: list[torch.Tensor]) -> torch.Tensor:
         """O_t = H_t W_hq + b_q for all steps at once: (batch, steps, output_size)."""
-        return torch.matmul(torch.stack(hiddens, dim=1), self.W_hq) + self.b_q
+        return torch.matmul(self.drop(torch.stack(hiddens, dim=1)), self.W_hq) + self.b_q
 
     def zeros(self, batch_size: int, device: Any = None) -> torch.Tensor:
         """A zero hidden state (batch, hidden) on ``device`` (default: the parameters')."""

@@ -60,8 +60,18 @@ class TorchRNN(SequenceModel):
         )
         self.drop = nn.Dropout(self.dropout_p)
         self.decoder = nn.Linear(self.num_hiddens, self.output_size)
+        self._init_ends()
         if self.tie_weights:
             self._tie()
+
+    def _init_ends(self) -> None:
+        """Embedding and decoder U(-0.1, 0.1), decoder bias 0 (word_language_model's
+        init_weights): nn.Embedding's N(0, 1) would make tied logits sqrt(H) times too large.
+        The recurrent layers keep torch's U(-1/sqrt(H), 1/sqrt(H))."""
+        if self.embedding is not None:
+            nn.init.uniform_(self.embedding.weight, -0.1, 0.1)
+        nn.init.uniform_(self.decoder.weight, -0.1, 0.1)
+        nn.init.zeros_(self.decoder.bias)
 
     def _tie(self) -> None:
         if self.embedding is None:

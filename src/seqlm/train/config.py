@@ -33,6 +33,8 @@ class TrainConfig:
     ``clip``: theta of g <- min(1, theta/||g||) g (None = no clipping).
     ``anneal_factor``: multiply the learning rate by this when the validation loss has not
     improved for ``anneal_patience`` epochs (None = constant rate).
+    ``lr_decay``: multiply the learning rate by this after every epoch from ``lr_decay_start``
+    on (Zaremba et al.'s fixed schedule: 0.5 from epoch 4); it can be combined with annealing.
     ``early_stop_patience``: stop after that many epochs without validation improvement.
     ``time_limit_s``: stop the current epoch once this much training time has passed (the
     model is still evaluated and checkpointed) -- for demos and time-boxed benches.
@@ -47,6 +49,8 @@ class TrainConfig:
     anneal_factor: float | None = None
     anneal_patience: int = 0
     min_lr: float = 0.0
+    lr_decay: float | None = None
+    lr_decay_start: int = 1
     early_stop_patience: int | None = None
     log_interval: int = 50
     device: str = "auto"
@@ -68,6 +72,11 @@ class TrainConfig:
                 raise ConfigError(f"anneal factor must be < 1, got {self.anneal_factor}")
         _count("anneal patience", self.anneal_patience, 0)
         _finite("min lr", self.min_lr)
+        if self.lr_decay is not None:
+            _finite("lr decay", self.lr_decay, strict=True)
+            if self.lr_decay >= 1:
+                raise ConfigError(f"lr decay must be < 1, got {self.lr_decay}")
+        _count("lr decay start", self.lr_decay_start, 1)
         if self.early_stop_patience is not None:
             _count("early-stop patience", self.early_stop_patience, 1)
         _count("log interval", self.log_interval, 1)

@@ -1,4 +1,5 @@
-"""Training logs: CSV files (written whole and atomically each time) and PNG plots."""
+"""Training logs: CSV files (written whole and atomically each time), PNG plots, and
+TensorBoard event files when TensorBoard is installed."""
 
 from __future__ import annotations
 
@@ -21,6 +22,24 @@ def write_csv(path: str | os.PathLike[str], rows: Sequence[dict[str, Any]]) -> P
             writer.writeheader()
             writer.writerows(rows)
     return target
+
+
+def tensorboard_writer(folder: str | os.PathLike[str]) -> Any | None:
+    """A SummaryWriter on ``folder/tensorboard`` if TensorBoard is installed, else None."""
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+    except ImportError:  # torch raises it when the tensorboard package is missing
+        return None
+    return SummaryWriter(log_dir=str(Path(folder) / "tensorboard"))
+
+
+def log_scalars(writer: Any, row: dict[str, Any], step_key: str, group: str) -> None:
+    """Every finite number of ``row`` as ``group/key`` at step ``row[step_key]``."""
+    step = int(row[step_key])
+    for key, value in row.items():
+        if key != step_key and isinstance(value, (int, float)) and math.isfinite(value):
+            writer.add_scalar(f"{group}/{key}", value, step)
+    writer.flush()
 
 
 def plot_metric(history: Sequence[dict[str, Any]], metric: str, path: str | os.PathLike[str],

@@ -29,7 +29,13 @@ from seqlm.train.checkpoint import load_checkpoint, rng_state, save_checkpoint, 
 from seqlm.train.clip import clip_gradients
 from seqlm.train.config import TrainConfig, make_optimizer, resolve_device
 from seqlm.train.errors import CheckpointError, TrainingDiverged
-from seqlm.train.logs import plot_grad_norms, plot_metric, write_csv
+from seqlm.train.logs import (
+    log_scalars,
+    plot_grad_norms,
+    plot_metric,
+    tensorboard_writer,
+    write_csv,
+)
 from seqlm.train.tasks import Task
 
 
@@ -159,6 +165,8 @@ class Trainer:
         self.intervals: list[dict[str, Any]] = []
         self._stop_requested = False
         self._in_progress: dict[str, Any] | None = None
+        self._tb: Any = None  # TensorBoard writer: None = not tried yet, False = unavailable
+        self._tb_intervals = 0
 
     # ----------------------------------------------------------------- public
     def request_stop(self) -> None:
@@ -202,6 +210,9 @@ class Trainer:
             best = self.out / "best.pt"
             result.best_checkpoint = best if best.exists() else None
             self._plots()
+        if self._tb:
+            self._tb.close()
+            self._tb = None
         result.history, result.intervals = list(self.history), list(self.intervals)
         return result
 
@@ -248,6 +259,7 @@ class Trainer:
         self.epoch, self.step = int(ckpt["epoch"]), int(ckpt["step"])
         self.best, self.bad_epochs = float(ckpt["best"]), int(ckpt["bad_epochs"])
         self.history, self.intervals = list(ckpt["history"]), list(ckpt["intervals"])
+        self._tb_intervals = len(self.intervals)  # already in the event files of the first run
         self._in_progress = ckpt.get("in_progress")
         if ckpt.get("loader") is not None and hasattr(self.train_batches, "load_state_dict"):
             self.train_batches.load_state_dict(ckpt["loader"])
@@ -356,6 +368,9 @@ class Trainer:
             self.bad_epochs += 1
         if self.scheduler is not None:
             self.scheduler.step(watched)
+        if self.cfg.lr_decay is not None and self.epoch >= self.cfg.lr_decay_start:
+            for group in self.optimizer.param_groups:  # the fixed schedule: lr <- decay * lr
+                group["lr"] = max(group["lr"] * self.cfg.lr_decay, self.cfg.min_lr)
         row = {
             "epoch": self.epoch, "step": self.step, "lr": lr,
             "train_loss": acc.mean_loss, f"train_{m}": self.task.metric(acc.mean_loss),
@@ -373,9 +388,22 @@ class Trainer:
             write_csv(self.out / "epochs.csv", self.history)
             if self.intervals:
                 write_csv(self.out / "intervals.csv", self.intervals)
+            self._tensorboard(row)
         if self.on_epoch is not None:
             self.on_epoch(row)
         return row
+
+    def _tensorboard(self, row: dict[str, Any]) -> None:
+        """Mirror the epoch row and the new interval rows into TensorBoard, if installed."""
+        assert self.out is not None
+        if self._tb is None:
+            self._tb = tensorboard_writer(self.out) or False
+        if not self._tb:
+            return
+        log_scalars(self._tb, row, "epoch", "epoch")
+        for interval in self.intervals[self._tb_intervals:]:
+            log_scalars(self._tb, interval, "step", "interval")
+        self._tb_intervals = len(self.intervals)
 
     def _final_eval(self) -> dict[str, Any]:
         """After Ctrl-C: the model as it is now, on the validation data (or nothing)."""
