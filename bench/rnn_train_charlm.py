@@ -63,7 +63,7 @@ def main() -> None:
     p.add_argument("--hidden", type=int, default=512)
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--embed", type=int, default=64)
-    p.add_argument("--dropout", type=float, default=0.4)
+    p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
@@ -71,7 +71,7 @@ def main() -> None:
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--anneal-patience", type=int, default=0)
     p.add_argument("--patience", type=int, default=4, help="early stop after N bad epochs")
-    p.add_argument("--valid-frac", type=float, default=0.1,
+    p.add_argument("--valid-frac", type=float, default=0.05,
                    help="end of the training part held out for validation")
     p.add_argument("--model", default="lstm", help="lstm or gru (the first model trained)")
     p.add_argument("--gru", action="store_true", help="also train a GRU and mix all three")
