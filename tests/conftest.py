@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,27 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def shared_data_dir() -> Path:
-    """The project's shared reference data: $SEQLM_SHARED_DATA or ../shared/data."""
+    """The project's shared reference data: $SEQLM_SHARED_DATA, else ../shared/data, else (for
+    a clone made elsewhere, e.g. ``git clone . /tmp/x``) ../shared/data of its local origin."""
     env = os.environ.get("SEQLM_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
+    if env:
+        return Path(env)
+    here = REPO.parent / "shared" / "data"
+    if here.is_dir():
+        return here
+    origin = _local_origin()
+    return origin.parent / "shared" / "data" if origin is not None else here
+
+
+def _local_origin() -> Path | None:
+    """The folder this checkout was cloned from, when that is a local path."""
+    try:
+        url = subprocess.run(["git", "-C", str(REPO), "config", "--get", "remote.origin.url"],
+                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    path = Path(url.removeprefix("file://")) if url else None
+    return path.resolve() if path is not None and path.is_dir() else None
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

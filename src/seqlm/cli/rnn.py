@@ -186,7 +186,7 @@ def evaluate(
     if last_frac:
         text = split_text(text, last_frac)[1]
     if mix is None:
-        echo(_ppl_line("", lm.perplexity(text)).lstrip())
+        echo(str(lm.perplexity(text)))
         return
     from seqlm.rnn import Interpolated
 
@@ -194,14 +194,9 @@ def evaluate(
     mixed = Interpolated(lm, other, lam if lam is not None else 0.5)
     if tune_data is not None:
         mixed.fit(_read(tune_data, tune_split, preset))
-    echo(_ppl_line(f"{checkpoint.name:<24}", lm.perplexity(text)))
-    echo(_ppl_line(f"{mix.name:<24}", other.perplexity(text)))
-    echo(_ppl_line(f"mixture, lam={mixed.lam:.4f}", mixed.perplexity(text)))
-
-
-def _ppl_line(label: str, r: Any) -> str:
-    return (f"{label} perplexity {r.ppl:.4f} ({r.bits_per_token:.4f} bits/token) over "
-            f"{r.tokens:,} predicted tokens; {r.oov} OOV; excluding OOV {r.ppl_excl_oov:.4f}")
+    echo(f"{checkpoint.name:<24} {lm.perplexity(text)}")  # the n-gram results' own format
+    echo(f"{mix.name:<24} {other.perplexity(text)}")
+    echo(f"mixture, lam={mixed.lam:.4f} {mixed.perplexity(text)}")
 
 
 def _load_other(path: Path, device: str) -> Any:

@@ -67,7 +67,9 @@ def load_model(path: str | os.PathLike[str]) -> NgramLM:
     except FileNotFoundError:
         raise ModelFileError(f"no such file: {p}") from None
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelFileError(f"{p} is not a seqlm n-gram model: {exc}") from None
+        raise ModelFileError(  # numpy's own text may suggest unpickling: never for our files
+            f"{p} is not a seqlm n-gram model (ARPA text or npz archive): "
+            f"{type(exc).__name__}") from None
     if not isinstance(z, np.lib.npyio.NpzFile):
         raise ModelFileError(f"{p} is not a seqlm n-gram model (not an npz archive)")
     try:

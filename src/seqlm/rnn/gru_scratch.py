@@ -11,8 +11,6 @@ H~_t = tanh(X_t W_xh + R_t * (H_{t-1} W_hh) + b_h): the cuDNN form that torch.nn
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
 from seqlm.rnn.scratch_base import ScratchModel
@@ -42,10 +40,6 @@ class GRUScratch(ScratchModel):
         self.W_xz, self.W_hz, self.b_z = self.triple()
         self.W_xh, self.W_hh, self.b_h = self.triple()
         self.reset_parameters()
-
-    def begin_state(self, batch_size: int, device: Any = None) -> torch.Tensor:
-        """H_0 = 0."""
-        return self.zeros(batch_size, device)
 
     def forward(
         self, X: torch.Tensor, state: torch.Tensor | None = None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
 from seqlm.errors import ConfigError
@@ -40,10 +38,6 @@ class RNNScratch(ScratchModel):
         self.config["nonlinearity"] = nonlinearity
         self.W_xh, self.W_hh, self.b_h = self.triple()
         self.reset_parameters()
-
-    def begin_state(self, batch_size: int, device: Any = None) -> torch.Tensor:
-        """H_0 = 0."""
-        return self.zeros(batch_size, device)
 
     def forward(
         self, X: torch.Tensor, state: torch.Tensor | None = None

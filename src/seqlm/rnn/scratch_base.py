@@ -82,6 +82,10 @@ class ScratchModel(SequenceModel):
         """O_t = H_t W_hq + b_q for all steps at once: (batch, steps, output_size)."""
         return torch.matmul(self.drop(torch.stack(hiddens, dim=1)), self.W_hq) + self.b_q
 
+    def begin_state(self, batch_size: int, device: Any = None) -> Any:
+        """H_0 = 0 (the LSTM overrides it with the pair (H_0, C_0))."""
+        return self.zeros(batch_size, device)
+
     def zeros(self, batch_size: int, device: Any = None) -> torch.Tensor:
         """A zero hidden state (batch, hidden) on ``device`` (default: the parameters')."""
         p = self._param()
