@@ -41,9 +41,10 @@ def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> t
     cfg = TrainConfig(epochs=1000, optimizer=args.optimizer, lr=args.lr, clip=1.0,
                       anneal_factor=0.5, anneal_patience=args.anneal_patience,
                       early_stop_patience=args.patience, weight_decay=args.weight_decay,
-                      device=device, progress=False, time_limit_s=minutes * 60)
+                      device=device, progress=False, time_limit_s=minutes * 60,
+                      precision=args.precision)
     model = {"kind": kind, "num_hiddens": args.hidden, "embed_size": args.embed,
-             "num_layers": args.layers, "dropout": args.dropout}
+             "num_layers": args.layers, "dropout": args.dropout, "weight_drop": args.weight_drop}
     t0 = time.perf_counter()
     lm, res = train_lm(model, data, cfg, batch_size=args.batch, num_steps=args.steps,
                        seed=args.seed,
@@ -59,11 +60,14 @@ def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> t
 def main() -> None:
     p = benchutil.parser(__doc__ or "")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--precision", default="fp32", help="fp32 or bf16 (autocast) training")
     p.add_argument("--minutes", type=float, default=10.0, help="training budget per model")
     p.add_argument("--hidden", type=int, default=512)
     p.add_argument("--layers", type=int, default=2)
     p.add_argument("--embed", type=int, default=64)
     p.add_argument("--dropout", type=float, default=0.5)
+    p.add_argument("--weight-drop", type=float, default=0.0,
+                   help="DropConnect on the hidden-to-hidden weights")
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
@@ -102,8 +106,8 @@ def main() -> None:
     rows = [benchutil.Row(f"{name} test ppl vs target 3.60", ppl_lstm, 3.60, "ppl/char", False),
             benchutil.Row(f"{name} test ppl vs KenLM order 8 (90%)", ppl_lstm, KENLM_8, "ppl/char",
                           False),
-            benchutil.Row("seqlm 8-gram MKN (81% part) vs KenLM 8", ppl_ngram, KENLM_8,
-                          "ppl/char", False)]
+            benchutil.Row(f"seqlm 8-gram MKN ({90 * (1 - args.valid_frac):.1f}% part) vs "
+                          "KenLM 8", ppl_ngram, KENLM_8, "ppl/char", False)]
     mix = Interpolated(lstm, ngram).fit(valid)
     rows.append(benchutil.Row(f"{name} + 8-gram, lam={mix.lam:.2f}: test ppl vs 3.50",
                               mix.perplexity(test).ppl, 3.50, "ppl/char", False))
@@ -116,7 +120,8 @@ def main() -> None:
         rows.append(benchutil.Row(f"(LSTM+GRU, {rnns.lam:.2f}) + 8-gram, {all3.lam:.2f}: vs 3.50",
                                   all3.perplexity(test).ppl, 3.50, "ppl/char", False))
     benchutil.print_table(f"char LM, The Time Machine held out ({args.layers}x{args.hidden}, "
-                          f"dropout {args.dropout}, bptt {args.steps}, Adam {args.lr:g}, "
+                          f"dropout {args.dropout}, weight drop {args.weight_drop}, "
+                          f"bptt {args.steps}, Adam {args.lr:g}, "
                           f"{minutes:g} min/model, {args.device})", rows)
 
 

@@ -119,17 +119,16 @@ def ours(ids: Any, vocab_size: int, batches: int, device: torch.device, kind: st
 
 
 def model_config(kind: str, vocab_size: int, dropout: float = 0.2, tie: bool = False,
-                 hidden: int = 200, layers: int = 2) -> dict[str, Any]:
-    if kind in ("rnn", "gru", "lstm"):
-        return {"kind": kind, "num_hiddens": hidden, "embed_size": hidden, "num_layers": layers,
-                "dropout": dropout, "vocab_size": vocab_size, "tie_weights": tie}
-    return {"kind": kind, "num_hiddens": hidden, "embed_size": hidden, "vocab_size": vocab_size,
-            "dropout": dropout}
+                 hidden: int = 200, layers: int = 2, weight_drop: float = 0.0) -> dict[str, Any]:
+    cfg = {"kind": kind, "num_hiddens": hidden, "embed_size": hidden, "vocab_size": vocab_size,
+           "dropout": dropout, "tie_weights": tie, "weight_drop": weight_drop}
+    return cfg | {"num_layers": layers} if kind in ("rnn", "gru", "lstm") else cfg
 
 
 def main() -> None:
     p = benchutil.parser(__doc__ or "")
     p.add_argument("--device", default="cpu")
+    p.add_argument("--precision", default="fp32", help="fp32 or bf16 (autocast) training")
     p.add_argument("--model", default="lstm")
     p.add_argument("--lr", type=float, default=20.0)
     p.add_argument("--clip", type=float, default=0.25)
@@ -140,6 +139,8 @@ def main() -> None:
     p.add_argument("--layers", type=int, default=2, help="full run: layers (torch.nn models)")
     p.add_argument("--dropout", type=float, default=0.2, help="full run: dropout")
     p.add_argument("--tie", action="store_true", help="full run: tie embedding and decoder")
+    p.add_argument("--weight-drop", type=float, default=0.0,
+                   help="full run: DropConnect on hidden-to-hidden weights")
     p.add_argument("--optimizer", default="sgd", help="full run: sgd, adam or adamw")
     p.add_argument("--train-lr", type=float, default=None, help="full run: lr (default --lr)")
     p.add_argument("--train-bptt", type=int, default=35, help="full run: time steps")
@@ -185,8 +186,9 @@ def main() -> None:
                           anneal_factor=args.anneal or None, anneal_patience=0,
                           lr_decay=args.lr_decay or None, lr_decay_start=args.lr_decay_start,
                           early_stop_patience=3, device=str(device), progress=False,
-                          time_limit_s=args.minutes * 60)
-        mc = model_config(args.model, V, args.dropout, args.tie, args.hidden, args.layers)
+                          time_limit_s=args.minutes * 60, precision=args.precision)
+        mc = model_config(args.model, V, args.dropout, args.tie, args.hidden, args.layers,
+                          args.weight_drop)
         print(f"full run: {mc}, {cfg.optimizer} lr {cfg.lr:g}, clip {cfg.clip}, batch "
               f"{args.train_batch}, bptt {args.train_bptt}", flush=True)
         t1 = time.perf_counter()

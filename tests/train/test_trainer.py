@@ -91,6 +91,28 @@ def test_learns_and_writes_logs(tmp_path) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp files left
 
 
+def test_bf16_training_learns_with_float32_weights_and_evaluation() -> None:
+    """bf16 autocast changes the training arithmetic only: parameters and gradients stay
+    float32, the model learns, and the reported validation loss is the float32 evaluation."""
+    from seqlm.rnn import RNNScratch
+
+    torch.manual_seed(0)
+    ids = corpus(1200)
+    train = SeqDataLoader(ids[:1000], 8, 10, strategy="sequential", seed=0)
+    valid = StreamBatches(ids[1000:], 2, 10)
+    model = RNNScratch(16, vocab_size=7, embed_size=16, tie_weights=True, weight_drop=0.1)
+    cfg = TrainConfig(epochs=3, optimizer="adam", lr=0.02, precision="bf16", **QUIET)
+    seen: list[torch.dtype] = []
+    model.register_forward_hook(lambda m, i, o: seen.append(o[1].dtype) if m.training else None)
+    trainer = Trainer(model, LanguageModelTask(), train, valid, cfg)
+    res = trainer.fit()
+    assert set(seen) == {torch.bfloat16}  # H_t = tanh(... H_{t-1} W_hh ...) really ran in bf16
+    assert all(p.dtype == torch.float32 for p in model.parameters())
+    assert res.history[-1]["valid_ppl"] < res.history[0]["valid_ppl"] < 7.0
+    mean, _ = evaluate(model, LanguageModelTask(), valid)
+    assert res.history[-1]["valid_loss"] == pytest.approx(mean, rel=1e-12)
+
+
 @pytest.mark.parametrize("clip,expect", [(1e-6, 1.0), (None, 0.0), (1e9, 0.0)])
 def test_clipped_fraction(clip: float | None, expect: float) -> None:
     torch.manual_seed(0)
@@ -180,7 +202,7 @@ def test_regression_task_with_stateless_model() -> None:
     {"lr": math.nan}, {"lr": 0.0}, {"lr": -1.0}, {"lr": math.inf}, {"optimizer": "rmsprop"},
     {"epochs": 0}, {"clip": 0.0}, {"clip": math.nan}, {"anneal_factor": 1.5},
     {"lr_decay": 1.0}, {"lr_decay": math.nan}, {"lr_decay_start": 0}, {"device": "tpu"},
-    {"log_interval": 0},
+    {"log_interval": 0}, {"precision": "fp16"},
 ])
 def test_bad_settings_are_config_errors(kwargs: dict[str, Any]) -> None:
     with pytest.raises(ConfigError):

@@ -24,17 +24,15 @@ def _read(data: str, split: str | None, preset: str) -> str:
 
 
 def _model_config(model: str, hidden: int, layers: int, embed: int, dropout: float,
-                  tie: bool, nonlinearity: str) -> dict[str, Any]:
+                  tie: bool, nonlinearity: str, weight_drop: float = 0.0) -> dict[str, Any]:
     if model not in MODELS:
         raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    cfg: dict[str, Any] = {"kind": model, "num_hiddens": hidden,
-                           "embed_size": embed or None}
+    cfg: dict[str, Any] = {"kind": model, "num_hiddens": hidden, "embed_size": embed or None,
+                           "dropout": dropout, "tie_weights": tie, "weight_drop": weight_drop}
     if model in ("rnn", "gru", "lstm"):
-        cfg.update(num_layers=layers, dropout=dropout, tie_weights=tie)
-    elif layers != 1 or tie:
-        raise ConfigError("--layers and --tie apply to the torch.nn models only")
-    else:
-        cfg["dropout"] = dropout
+        cfg["num_layers"] = layers
+    elif layers != 1:
+        raise ConfigError("--layers applies to the torch.nn models only")
     if model in ("rnn", "rnn_scratch"):
         cfg["nonlinearity"] = nonlinearity
     return cfg
@@ -65,6 +63,8 @@ def train(
     embed: int = typer.Option(0, "--embed", help="Embedding size (0 = one-hot input)."),
     dropout: float = typer.Option(0.0, "--dropout"),
     tie: bool = typer.Option(False, "--tie", help="Tie input and output embeddings."),
+    weight_drop: float = typer.Option(0.0, "--weight-drop",
+                                      help="DropConnect on the hidden-to-hidden weights."),
     nonlinearity: str = typer.Option("tanh", "--nonlinearity", help="tanh or relu (RNN)."),
     batch_size: int = typer.Option(32, "--batch-size"),
     num_steps: int = typer.Option(35, "--num-steps", help="Time steps per minibatch (BPTT)."),
@@ -85,6 +85,8 @@ def train(
     log_interval: int = typer.Option(50, "--log-interval", help="Steps per gradient-norm log."),
     resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    precision: str = typer.Option("fp32", "--precision",
+                                  help="fp32, or bf16 autocast for the training passes."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -110,13 +112,14 @@ def train(
         s = {"data": data, "split": split, "valid_split": valid_split, "valid_frac": valid_frac,
              "level": level, "preset": preset, "min_freq": min_freq, "seed": seed,
              "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
-             "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity)}
+             "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity,
+                                            weight_drop)}
         tc = TrainConfig(
             epochs=epochs or 10, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
             clip=clip or None, anneal_factor=anneal or None, lr_decay=lr_decay or None,
             lr_decay_start=lr_decay_start, early_stop_patience=patience or None,
             log_interval=log_interval, device=device, progress=progress,
-            time_limit_s=time_limit or None)
+            time_limit_s=time_limit or None, precision=precision)
     text = _read(s["data"], s["split"], s["preset"])
     if s["valid_split"]:
         train_text, valid_text = text, _read(s["data"], s["valid_split"], s["preset"])

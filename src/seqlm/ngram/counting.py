@@ -3,13 +3,18 @@
 An n-gram of order n is identified by ``key = prefix_id * V + word`` where ``prefix_id`` is the
 row of its first n-1 words in the order n-1 table (for unigrams ``key = word``). Keys are sorted,
 so all continuations of one context are contiguous and lookups are ``np.searchsorted``.
+With the compiled extension (``cext.py``) each order is sorted by two counting-sort passes
+instead of ``np.argsort``; both paths return identical tables.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
+
+from seqlm.ngram.cext import compiled
 
 
 @dataclass
@@ -56,6 +61,9 @@ def count_ngrams(seq: np.ndarray, unit_start: np.ndarray, order: int, vocab_size
     ``seq`` holds the word ids of all units back to back and ``unit_start[t]`` is the position
     where the unit containing position t begins; n-grams never cross units.
     """
+    fc = compiled()
+    if fc is not None and len(seq) < 2**31 - 1 and vocab_size < 2**31 - 1:
+        return _count_compiled(fc, seq, unit_start, order, vocab_size)
     V = np.int64(vocab_size)
     pos = np.arange(len(seq), dtype=np.int64)
     uni_count = np.bincount(seq, minlength=vocab_size).astype(np.int64)
@@ -80,6 +88,51 @@ def count_ngrams(seq: np.ndarray, unit_start: np.ndarray, order: int, vocab_size
         new_end = np.full(len(seq), -1, dtype=np.int64)
         new_end[valid] = inv
         end_id = new_end
+    return out
+
+
+def _count_compiled(fc: ModuleType, seq: np.ndarray, unit_start: np.ndarray, order: int,
+                    vocab_size: int) -> list[OrderCounts]:
+    """count_ngrams with the C counting sort: positions are sorted by word once, then each
+    order stably by the row of its (n-1)-word prefix, which orders them by key. Returns views
+    of length-N buffers (untouched tails cost no memory); numpy allocates every large buffer
+    (it asks for huge pages). Positions, rows and words are int32 inside (N, V < 2**31)."""
+    seq = np.ascontiguousarray(seq, dtype=np.int64)
+    unit_start = np.ascontiguousarray(unit_start, dtype=np.int64)
+    N = len(seq)
+    word_perm = np.empty(N, dtype=np.int32)
+    uni = OrderCounts(np.arange(vocab_size, dtype=np.int64),
+                      np.full(vocab_size, -1, dtype=np.int64),
+                      np.empty(vocab_size, dtype=np.int64), np.empty(vocab_size, dtype=bool))
+    fc.count_words(seq, unit_start, vocab_size, word_perm, uni.count, uni.starts)
+    out = [uni]
+    if order < 2:
+        return out
+    seq32 = seq.astype(np.int32)
+    n_prev_max = max(N, vocab_size)  # order 2 has V prefix rows, every later one <= N
+    work = np.empty(fc.work_size(N, n_prev_max) // 8 + 1, dtype=np.int64)
+    end_prev = seq32  # row of the (n-1)-gram ending at each position, -1 if none
+    spare = [np.empty(N, dtype=np.int32), np.empty(N, dtype=np.int32)]
+    for n in range(2, order + 1):
+        keys, suffix, count = (np.empty(N, dtype=np.int64) for _ in range(3))
+        starts = np.empty(N, dtype=bool)
+        end_new = spare[n % 2]
+        rows = fc.count_order(seq32, unit_start, end_prev, word_perm, n, vocab_size,
+                              len(out[-1].keys), keys, suffix, count, starts, end_new, work)
+        out.append(OrderCounts(keys[:rows], suffix[:rows], count[:rows], starts[:rows]))
+        end_prev = end_new
+    return out
+
+
+def first_positions(seq: np.ndarray, vocab_size: int) -> np.ndarray:
+    """int64 per word id: its first position in ``seq``, -1 if it does not occur."""
+    out = np.full(vocab_size, -1, dtype=np.int64)
+    fc = compiled()
+    if fc is not None:
+        fc.first_positions(np.ascontiguousarray(seq, dtype=np.int64), vocab_size, out)
+    elif len(seq):
+        words, first = np.unique(seq, return_index=True)
+        out[words] = first
     return out
 
 

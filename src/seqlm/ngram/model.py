@@ -15,7 +15,7 @@ from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import require_positive
-from seqlm.ngram.counting import count_ngrams, lookup
+from seqlm.ngram.counting import count_ngrams, first_positions, lookup
 from seqlm.ngram.discounts import counts_of_counts
 from seqlm.ngram.encode import Encoded, encode_units
 from seqlm.ngram.errors import ConfigError
@@ -29,7 +29,7 @@ from seqlm.ngram.estimators import (
 from seqlm.ngram.memory import available_bytes, counting_bytes, paused_gc
 from seqlm.ngram.query import backoff_scores, count_scores, match
 from seqlm.ngram.results import Perplexity
-from seqlm.ngram.vocab_build import build_vocab
+from seqlm.ngram.tokens import Tokens, tokenize_text
 
 MAX_ORDER = 20
 LOG10 = math.log(10.0)
@@ -37,9 +37,10 @@ LOG10 = math.log(10.0)
 
 def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
     """lmplz's word ids for our ids: <unk>, <s>, </s> first, then order of first appearance."""
-    words, first = np.unique(seq, return_index=True)
+    first = first_positions(seq, len(vocab))
+    words = np.nonzero(first >= 0)[0]
     rank = np.full(len(vocab), -1, dtype=np.int64)
-    rank[words[np.argsort(first, kind="stable")]] = np.arange(len(words))
+    rank[words[np.argsort(first[words], kind="stable")]] = np.arange(len(words))
     for j, tok in enumerate((vocab.unk_token, BOS, EOS)):
         if tok in vocab:
             rank[vocab.index(str(tok))] = j - 3
@@ -95,31 +96,34 @@ class NgramLM:
         text = corpus if isinstance(corpus, str) else "\n".join(corpus)
         return units(text, self.mode, self._tok())
 
+    def _tokens(self, corpus: str | Iterable[str]) -> Tokens:
+        """The units of a text, tokenised by the compiled path where it applies (tokens.py)."""
+        text = corpus if isinstance(corpus, str) else "\n".join(corpus)
+        return tokenize_text(text, self.mode, self._tok())
+
     def fit(self, corpus: str | Iterable[str]) -> NgramLM:
         """Count all n-grams of the corpus and estimate the model. Returns self."""
         with paused_gc():
             return self._fit(corpus)
 
     def _fit(self, corpus: str | Iterable[str]) -> NgramLM:
-        us = self.units(corpus)
+        toks = self._tokens(corpus)
         if not self._fixed_vocab:
-            reserved = (BOS, EOS) if self.mode == "sentence" else ()
-            flat = [t for u in us for t in (*u.context, *u.targets)]
-            self.vocab = build_vocab(flat, reserved)
+            self.vocab = toks.vocab((BOS, EOS) if self.mode == "sentence" else ())
         if self.vocab.unk_token is None:
             raise ConfigError("the n-gram model needs a vocabulary with an <unk> token")
         if self.mode == "sentence" and not (BOS in self.vocab and EOS in self.vocab):
             raise ConfigError("a sentence-mode vocabulary must contain <s> and </s>")
-        enc = encode_units(us, self.vocab)
-        need, have = counting_bytes(len(enc.seq), self.order), available_bytes()
+        seq, unit_start = toks.sequence(self.vocab)
+        need, have = counting_bytes(len(seq), self.order), available_bytes()
         if need > have:
-            raise ConfigError(f"order {self.order} on {len(enc.seq)} tokens needs about "
+            raise ConfigError(f"order {self.order} on {len(seq)} tokens needs about "
                               f"{need / 1e9:.1f} GB to count, more than the {have / 1e9:.1f} GB "
                               "available; use a lower order or less text")
         V = len(self.vocab)
         if V ** 2 >= 2 ** 62:
             raise ConfigError(f"vocabulary of {V} words is too large for 64-bit n-gram keys")
-        tables = count_ngrams(enc.seq, enc.unit_start, self.order, V)
+        tables = count_ngrams(seq, unit_start, self.order, V)
         self.keys = [t.keys for t in tables]
         self.counts = [t.count for t in tables]
         self.predicted = np.ones(V, dtype=bool)
@@ -129,7 +133,7 @@ class NgramLM:
         if self.estimator in INTERPOLATED:
             first_seen, bos = None, -1
             if self.mode == "sentence":
-                first_seen, bos = _lmplz_ids(enc.seq, self.vocab), self.vocab.index(BOS)
+                first_seen, bos = _lmplz_ids(seq, self.vocab), self.vocab.index(BOS)
             self.tables = interpolated_tables(
                 self.estimator, tables, V, self.predicted, self.mode == "stream",
                 self.discount, self.interpolate_unigram, first_seen, bos)
@@ -155,7 +159,7 @@ class NgramLM:
     # ------------------------------------------------------------------ scoring core
     def _encode(self, text: str | Iterable[str]) -> Encoded:
         with paused_gc():
-            return encode_units(self.units(text), self.vocab)
+            return self._tokens(text).encode(self.vocab)
 
     def _score_encoded(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         """Natural-log probability and n-gram length used, for every target of ``enc``."""

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -14,8 +15,13 @@ from seqlm.data.vocab import UNK, Vocab
 def build_vocab(flat: Sequence[str], reserved: Sequence[str] = ()) -> Vocab:
     """The same Vocab as ``Vocab(flat, reserved_tokens=reserved)``, built without per-token
     Python generators (index 0 <unk>, then reserved, then by falling frequency, ties by token)."""
-    counter = Counter(flat)
-    freqs = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    return vocab_from_counts(Counter(flat).items(), reserved)
+
+
+def vocab_from_counts(counts: Iterable[tuple[str, int]], reserved: Sequence[str] = ()) -> Vocab:
+    """The Vocab of a text given each distinct token with its count (see ``build_vocab``)."""
+    freqs = sorted(counts)  # by token (tokens are distinct), then stably by falling count
+    freqs.sort(key=itemgetter(1), reverse=True)
     head = [UNK] + [t for t in reserved if t != UNK]
     seen = set(head)
     itos = head + [t for t, _ in freqs if t not in seen]

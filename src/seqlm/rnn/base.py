@@ -64,6 +64,21 @@ class SequenceModel(nn.Module):
         """True when token ids are fed as one-hot vectors (no embedding layer)."""
         return self.vocab_size is not None and self.embed_size is None
 
+    def check_tie(self) -> None:
+        """Raise ConfigError unless the output layer can reuse the input embedding matrix."""
+        if self.embedding is None:
+            raise ConfigError("tie_weights needs an input embedding: give vocab_size, embed_size")
+        if self.output_size != self.vocab_size:
+            raise ConfigError(
+                f"tie_weights needs output_size == vocab_size, got {self.output_size} "
+                f"and {self.vocab_size}"
+            )
+        if self.embed_size != self.num_hiddens:
+            raise ConfigError(
+                f"tie_weights needs embed_size == num_hiddens, got {self.embed_size} and "
+                f"{self.num_hiddens}"
+            )
+
     def _param(self) -> torch.Tensor:
         return next(self.parameters())
 

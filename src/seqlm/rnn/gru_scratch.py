@@ -31,9 +31,11 @@ class GRUScratch(ScratchModel):
         reset_after: bool = False,
         init: str = "torch",
         dropout: float = 0.0,
+        weight_drop: float = 0.0,
+        tie_weights: bool = False,
     ) -> None:
         super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout)
+                         dropout, weight_drop, tie_weights)
         self.reset_after = bool(reset_after)
         self.config["reset_after"] = self.reset_after
         self.W_xr, self.W_hr, self.b_r = self.triple()
@@ -49,14 +51,18 @@ class GRUScratch(ScratchModel):
         XW_xr = self.project(X, self.W_xr, self.b_r)  # input terms of every step, batched
         XW_xz = self.project(X, self.W_xz, self.b_z)
         XW_xh = self.project(X, self.W_xh, self.b_h)
+        # recurrent matrices, DropConnect while training
+        W_hr = self.recurrent(self.W_hr)
+        W_hz = self.recurrent(self.W_hz)
+        W_hh = self.recurrent(self.W_hh)
         hiddens = []
         for t in range(XW_xh.shape[0]):
-            R = torch.sigmoid(XW_xr[t] + H @ self.W_hr)
-            Z = torch.sigmoid(XW_xz[t] + H @ self.W_hz)
+            R = torch.sigmoid(XW_xr[t] + H @ W_hr)
+            Z = torch.sigmoid(XW_xz[t] + H @ W_hz)
             if self.reset_after:
-                H_tilde = torch.tanh(XW_xh[t] + R * (H @ self.W_hh))
+                H_tilde = torch.tanh(XW_xh[t] + R * (H @ W_hh))
             else:
-                H_tilde = torch.tanh(XW_xh[t] + (R * H) @ self.W_hh)
+                H_tilde = torch.tanh(XW_xh[t] + (R * H) @ W_hh)
             H = Z * H + (1 - Z) * H_tilde
             hiddens.append(H)
         return self.output(hiddens), H

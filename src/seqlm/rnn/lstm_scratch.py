@@ -31,9 +31,11 @@ class LSTMScratch(ScratchModel):
         output_size: int | None = None,
         init: str = "torch",
         dropout: float = 0.0,
+        weight_drop: float = 0.0,
+        tie_weights: bool = False,
     ) -> None:
         super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout)
+                         dropout, weight_drop, tie_weights)
         self.W_xi, self.W_hi, self.b_i = self.triple()
         self.W_xf, self.W_hf, self.b_f = self.triple()
         self.W_xo, self.W_ho, self.b_o = self.triple()
@@ -53,12 +55,17 @@ class LSTMScratch(ScratchModel):
         XW_xf = self.project(X, self.W_xf, self.b_f)
         XW_xo = self.project(X, self.W_xo, self.b_o)
         XW_xc = self.project(X, self.W_xc, self.b_c)
+        # recurrent matrices, DropConnect while training
+        W_hi = self.recurrent(self.W_hi)
+        W_hf = self.recurrent(self.W_hf)
+        W_ho = self.recurrent(self.W_ho)
+        W_hc = self.recurrent(self.W_hc)
         hiddens = []
         for t in range(XW_xc.shape[0]):
-            I = torch.sigmoid(XW_xi[t] + H @ self.W_hi)  # noqa: E741 (names as the equations)
-            F = torch.sigmoid(XW_xf[t] + H @ self.W_hf)
-            O = torch.sigmoid(XW_xo[t] + H @ self.W_ho)  # noqa: E741
-            C_tilde = torch.tanh(XW_xc[t] + H @ self.W_hc)
+            I = torch.sigmoid(XW_xi[t] + H @ W_hi)  # noqa: E741 (names as the equations)
+            F = torch.sigmoid(XW_xf[t] + H @ W_hf)
+            O = torch.sigmoid(XW_xo[t] + H @ W_ho)  # noqa: E741
+            C_tilde = torch.tanh(XW_xc[t] + H @ W_hc)
             C = F * C + I * C_tilde
             H = O * torch.tanh(C)
             hiddens.append(H)

@@ -28,9 +28,11 @@ class RNNScratch(ScratchModel):
         nonlinearity: str = "tanh",
         init: str = "torch",
         dropout: float = 0.0,
+        weight_drop: float = 0.0,
+        tie_weights: bool = False,
     ) -> None:
         super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout)
+                         dropout, weight_drop, tie_weights)
         if nonlinearity not in NONLINEARITIES:
             raise ConfigError(f"unknown nonlinearity {nonlinearity!r}; use tanh or relu")
         self.nonlinearity = nonlinearity
@@ -45,9 +47,10 @@ class RNNScratch(ScratchModel):
         self.check_input(X)
         H = self.begin_state(X.shape[0], X.device) if state is None else state
         XW_xh = self.project(X, self.W_xh, self.b_h)  # X_t W_xh + b_h for all t
+        W_hh = self.recurrent(self.W_hh)  # DropConnect while training, else W_hh itself
         hiddens = []
         for XW_xh_t in XW_xh:
-            H = self.phi(torch.addmm(XW_xh_t, H, self.W_hh))  # + H_{t-1} W_hh
+            H = self.phi(torch.addmm(XW_xh_t, H, W_hh))  # + H_{t-1} W_hh
             hiddens.append(H)
         return self.output(hiddens), H
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import nn
+from torch.func import functional_call
 
 from seqlm.errors import ConfigError
 from seqlm.rnn.base import SequenceModel, _positive_int
@@ -35,6 +37,7 @@ class TorchRNN(SequenceModel):
         dropout: float = 0.0,
         tie_weights: bool = False,
         nonlinearity: str = "tanh",
+        weight_drop: float = 0.0,
     ) -> None:
         if cell not in CELLS:
             raise ConfigError(f"unknown cell {cell!r}; use one of {', '.join(CELLS)}")
@@ -43,15 +46,19 @@ class TorchRNN(SequenceModel):
         self.num_layers = _positive_int("num_layers", num_layers)
         if not (0.0 <= dropout < 1.0):
             raise ConfigError(f"dropout must be in [0, 1), got {dropout!r}")
+        if not (0.0 <= weight_drop < 1.0):
+            raise ConfigError(f"weight_drop must be in [0, 1), got {weight_drop!r}")
         if nonlinearity not in ("tanh", "relu"):
             raise ConfigError(f"unknown nonlinearity {nonlinearity!r}; use tanh or relu")
         if nonlinearity != "tanh" and cell != "rnn":
             raise ConfigError(f"nonlinearity applies to cell 'rnn' only, not {cell!r}")
         self.cell, self.dropout_p, self.tie_weights = cell, float(dropout), bool(tie_weights)
+        self.weight_drop = float(weight_drop)
         self.config.update(
             cell=cell, num_hiddens=num_hiddens, vocab_size=vocab_size, input_size=input_size,
             embed_size=embed_size, output_size=output_size, num_layers=num_layers,
             dropout=float(dropout), tie_weights=bool(tie_weights), nonlinearity=nonlinearity,
+            weight_drop=self.weight_drop,
         )
         extra: dict[str, Any] = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
         self.rnn: nn.RNNBase = CELLS[cell](
@@ -74,18 +81,8 @@ class TorchRNN(SequenceModel):
         nn.init.zeros_(self.decoder.bias)
 
     def _tie(self) -> None:
-        if self.embedding is None:
-            raise ConfigError("tie_weights needs an input embedding: give vocab_size, embed_size")
-        if self.output_size != self.vocab_size:
-            raise ConfigError(
-                f"tie_weights needs output_size == vocab_size, got {self.output_size} "
-                f"and {self.vocab_size}"
-            )
-        if self.embed_size != self.num_hiddens:
-            raise ConfigError(
-                f"tie_weights needs embed_size == num_hiddens, got {self.embed_size} and "
-                f"{self.num_hiddens}"
-            )
+        self.check_tie()
+        assert self.embedding is not None
         self.decoder.weight = self.embedding.weight
 
     def begin_state(self, batch_size: int, device: Any = None) -> State:
@@ -99,5 +96,15 @@ class TorchRNN(SequenceModel):
         self.check_input(X)
         if state is None:
             state = self.begin_state(X.shape[0], X.device)
-        hiddens, state = self.rnn(self.drop(self.features(X)), state)
+        hiddens, state = self._recur(self.drop(self.features(X)), state)
         return self.decoder(self.drop(hiddens)), state
+
+    def _recur(self, X: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
+        """The recurrent stack; in training with ``weight_drop``, each layer's hidden-to-hidden
+        matrix gets DropConnect (one mask per forward pass, as AWD-LSTM's WeightDrop)."""
+        if not (self.weight_drop and self.training):
+            return self.rnn(X, state)
+        dropped = {f"weight_hh_l{k}": F.dropout(getattr(self.rnn, f"weight_hh_l{k}"),
+                                                self.weight_drop, training=True)
+                   for k in range(self.num_layers)}
+        return functional_call(self.rnn, dropped, (X, state))

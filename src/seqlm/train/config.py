@@ -12,6 +12,7 @@ import torch
 from seqlm.errors import ConfigError
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
+PRECISIONS = ("fp32", "bf16")
 
 
 def _finite(name: str, value: Any, low: float = 0.0, strict: bool = False) -> None:
@@ -38,6 +39,9 @@ class TrainConfig:
     ``early_stop_patience``: stop after that many epochs without validation improvement.
     ``time_limit_s``: stop the current epoch once this much training time has passed (the
     model is still evaluated and checkpointed) -- for demos and time-boxed benches.
+    ``precision``: ``bf16`` runs the training forward pass under bfloat16 autocast (parameters,
+    gradients and optimiser stay float32; evaluation is always float32) -- several times the
+    matmul throughput on CPUs with AVX-512 BF16 and on recent GPUs.
     """
 
     epochs: int = 10
@@ -56,6 +60,7 @@ class TrainConfig:
     device: str = "auto"
     progress: bool = True
     time_limit_s: float | None = None
+    precision: str = "fp32"
 
     def __post_init__(self) -> None:
         _count("epochs", self.epochs, 1)
@@ -83,6 +88,8 @@ class TrainConfig:
         resolve_device(self.device)
         if self.time_limit_s is not None:
             _finite("time limit", self.time_limit_s, strict=True)
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"unknown precision {self.precision!r}; use {', '.join(PRECISIONS)}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for checkpoints and logs)."""

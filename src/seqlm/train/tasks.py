@@ -62,8 +62,10 @@ class LanguageModelTask:
         logits, state = _unpack(model(X, state))
         flat_y = Y.reshape(-1)
         ignore = -100 if self.ignore_index is None else self.ignore_index
+        wide = torch.promote_types(logits.dtype, torch.float32)  # bf16 autocast -> float32
         loss = F.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]), flat_y, reduction="sum", ignore_index=ignore
+            logits.reshape(-1, logits.shape[-1]).to(wide), flat_y, reduction="sum",
+            ignore_index=ignore,
         )
         count = int(flat_y.numel() if self.ignore_index is None else (flat_y != ignore).sum())
         return StepOutput(loss, count, state)

@@ -297,7 +297,9 @@ class Trainer:
                     continue
                 t0 = time.perf_counter()
                 batch = to_device(batch, self.device)
-                out = self.task.step(model, batch, detach(state) if carry else None)
+                with torch.autocast(self.device.type, torch.bfloat16,
+                                    enabled=cfg.precision == "bf16"):
+                    out = self.task.step(model, batch, detach(state) if carry else None)
                 loss = out.loss_sum / max(out.count, 1)
                 loss_value = float(loss.detach())
                 if not math.isfinite(loss_value):

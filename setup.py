@@ -1,0 +1,10 @@
+"""Build hook for the optional C extension; all other metadata is in pyproject.toml.
+
+``optional=True``: without a C compiler or Python headers the install still succeeds and
+seqlm.ngram uses its numpy code instead (docs/ngram.md, "Compiled path").
+"""
+
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("seqlm.ngram._fastcount", ["src/seqlm/ngram/_fastcount.c"],
+                             optional=True)])
