@@ -107,18 +107,19 @@ def test_dropout_only_in_training() -> None:
     assert not torch.allclose(m(X)[0], m(X)[0])
 
 
+@pytest.mark.parametrize("kwarg", ["dropout", "weight_drop"])
 @pytest.mark.parametrize("cls", [RNNScratch, GRUScratch, LSTMScratch])
-def test_scratch_dropout_is_identity_in_eval_and_random_in_training(cls) -> None:
+def test_scratch_dropout_is_identity_in_eval_and_random_in_training(cls, kwarg) -> None:
     torch.manual_seed(0)
     plain = cls(8, vocab_size=5, embed_size=4)
-    dropped = cls(8, vocab_size=5, embed_size=4, dropout=0.5)
+    dropped = cls(8, vocab_size=5, embed_size=4, **{kwarg: 0.5})
     dropped.load_state_dict(plain.state_dict())
     X = torch.randint(0, 5, (2, 6))
     dropped.eval()
     torch.testing.assert_close(dropped(X)[0], plain(X)[0])
     dropped.train()
     assert not torch.allclose(dropped(X)[0], dropped(X)[0])
-    assert build_model(dropped.config).config["dropout"] == 0.5
+    assert build_model(dropped.config).config[kwarg] == 0.5
 
 
 def test_scratch_rnn_dropout_matches_the_formula_with_the_same_masks() -> None:

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from seqlm.errors import ConfigError
-from seqlm.rnn import GRUScratch, LSTMScratch, RNNScratch, TorchRNN, build_model
+from seqlm.rnn import LSTMScratch, RNNScratch, TorchRNN, build_model
 
 
 def test_scratch_rnn_weight_drop_is_one_mask_on_W_hh_for_all_steps() -> None:
@@ -32,20 +32,6 @@ def test_scratch_rnn_weight_drop_is_one_mask_on_W_hh_for_all_steps() -> None:
     # a dropped connection gets no gradient from this pass
     O.sum().backward()
     assert torch.all(m.W_hh.grad[M == 0] == 0) and m.W_hh.grad[M != 0].abs().sum() > 0
-
-
-@pytest.mark.parametrize("cls", [RNNScratch, GRUScratch, LSTMScratch])
-def test_scratch_weight_drop_only_in_training(cls) -> None:
-    torch.manual_seed(0)
-    plain = cls(8, vocab_size=5, embed_size=4)
-    dropped = cls(8, vocab_size=5, embed_size=4, weight_drop=0.4)
-    dropped.load_state_dict(plain.state_dict())
-    X = torch.randint(0, 5, (2, 6))
-    dropped.eval()
-    torch.testing.assert_close(dropped(X)[0], plain(X)[0])
-    dropped.train()
-    assert not torch.allclose(dropped(X)[0], dropped(X)[0])
-    assert build_model(dropped.config).weight_drop == 0.4
 
 
 @pytest.mark.parametrize("cell", ["rnn", "gru", "lstm"])
