@@ -92,9 +92,11 @@ def test_tied_weights_share_one_matrix() -> None:
         ({"vocab_size": 11, "embed_size": 8, "output_size": 3}, "output_size == vocab_size"),
     ],
 )
-def test_tying_impossible_sizes(kwargs, needle) -> None:
+@pytest.mark.parametrize("make", [lambda **kw: TorchRNN("gru", 8, **kw),
+                                  lambda **kw: RNNScratch(8, **kw)], ids=["torch", "scratch"])
+def test_tying_impossible_sizes(make, kwargs, needle) -> None:
     with pytest.raises(ConfigError, match=needle):
-        TorchRNN("gru", 8, tie_weights=True, **kwargs)
+        make(tie_weights=True, **kwargs)
 
 
 def test_dropout_only_in_training() -> None:
@@ -171,6 +173,7 @@ def test_detach_state() -> None:
         {"num_hiddens": 4, "vocab_size": 3, "nonlinearity": "sigmoid"},
         {"num_hiddens": 4, "vocab_size": 3, "init": "xavier"},
         {"num_hiddens": 2.5, "vocab_size": 3},
+        {"num_hiddens": 4, "vocab_size": 3, "weight_drop": 1.0},
     ],
 )
 def test_bad_scratch_settings(kwargs) -> None:
@@ -187,6 +190,7 @@ def test_bad_scratch_settings(kwargs) -> None:
         {"kind": "lstm", "num_hiddens": 4, "vocab_size": 3, "dropout": 1.5},
         {"kind": "gru", "num_hiddens": 4, "vocab_size": 3, "nonlinearity": "relu"},
         {"kind": "lstm", "num_hiddens": 4, "vocab_size": 3, "num_layers": 0},
+        {"kind": "lstm", "num_hiddens": 4, "vocab_size": 3, "weight_drop": -0.1},
     ],
 )
 def test_bad_configs(config) -> None:

@@ -6,7 +6,6 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from seqlm.errors import ConfigError
 from seqlm.rnn import LSTMScratch, RNNScratch, TorchRNN, build_model
 
 
@@ -79,20 +78,3 @@ def test_scratch_tied_output_is_the_transposed_embedding() -> None:
         sum(p.numel() for p in m.parameters()) == 6 * 9
     rebuilt = build_model(m.config)
     assert rebuilt.tie_weights and not hasattr(rebuilt, "W_hq")
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "needle"),
-    [
-        ({"vocab_size": 11, "embed_size": 6}, "embed_size == num_hiddens"),
-        ({"vocab_size": 11}, "needs an input embedding"),
-        ({"vocab_size": 11, "embed_size": 8, "output_size": 3}, "output_size == vocab_size"),
-        ({"vocab_size": 11, "embed_size": 8, "weight_drop": 1.0}, "weight_drop"),
-    ],
-)
-def test_bad_tie_and_weight_drop(kwargs, needle) -> None:
-    kwargs.setdefault("tie_weights", "weight_drop" not in kwargs)
-    with pytest.raises(ConfigError, match=needle):
-        RNNScratch(8, **kwargs)
-    with pytest.raises(ConfigError, match=needle):
-        TorchRNN("lstm", 8, **kwargs)
