@@ -8,6 +8,7 @@ counted on the training part only, so that tuning is fair). Optionally a GRU joi
     python bench/rnn_train_charlm.py --quick        # ~3 minutes on 2 cores
     python bench/rnn_train_charlm.py                # 10 minutes of LSTM training
     python bench/rnn_train_charlm.py --gru          # + 10 minutes of GRU, mixed in too
+    python bench/rnn_train_charlm.py --dynamic rms  # + dynamic evaluation (reported apart)
 """
 
 from __future__ import annotations
@@ -42,12 +43,13 @@ def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> t
                       anneal_factor=0.5, anneal_patience=args.anneal_patience,
                       early_stop_patience=args.patience, weight_decay=args.weight_decay,
                       device=device, progress=False, time_limit_s=minutes * 60,
-                      precision=args.precision)
+                      precision=args.precision, ema_decay=args.ema or None)
     model = {"kind": kind, "num_hiddens": args.hidden, "embed_size": args.embed,
              "num_layers": args.layers, "dropout": args.dropout, "weight_drop": args.weight_drop}
     t0 = time.perf_counter()
+    out = os.path.join(args.out, kind) if args.out else None
     lm, res = train_lm(model, data, cfg, batch_size=args.batch, num_steps=args.steps,
-                       seed=args.seed,
+                       seed=args.seed, out=out,
                        on_epoch=lambda r: print(f"  {kind} epoch {r['epoch']:3d} train "
                                                 f"{r['train_ppl']:.3f} valid {r['valid_ppl']:.3f}"
                                                 f" lr {r['lr']:.2g} {r['items_per_s']:,.0f} "
@@ -68,6 +70,8 @@ def main() -> None:
     p.add_argument("--dropout", type=float, default=0.5)
     p.add_argument("--weight-drop", type=float, default=0.0,
                    help="DropConnect on the hidden-to-hidden weights")
+    p.add_argument("--ema", type=float, default=0.0,
+                   help="score with a moving average of the weights (decay per step; 0 = off)")
     p.add_argument("--steps", type=int, default=100)
     p.add_argument("--batch", type=int, default=32)
     p.add_argument("--lr", type=float, default=2e-3)
@@ -77,6 +81,11 @@ def main() -> None:
     p.add_argument("--patience", type=int, default=4, help="early stop after N bad epochs")
     p.add_argument("--valid-frac", type=float, default=0.05,
                    help="end of the training part held out for validation")
+    p.add_argument("--dynamic", default="", choices=["", "sgd", "rms"],
+                   help="also report dynamic evaluation, SGD or RMS-normalised steps (the "
+                        "statistics from the training part), lr tuned on the validation part")
+    p.add_argument("--segment", type=int, default=50, help="dynamic evaluation segment length")
+    p.add_argument("--out", default="", help="keep checkpoints and logs in OUT/<model>")
     p.add_argument("--model", default="lstm", help="lstm or gru (the first model trained)")
     p.add_argument("--gru", action="store_true", help="also train a GRU and mix all three")
     args = p.parse_args()
@@ -85,7 +94,7 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     from seqlm.cli.common import seed_everything
     from seqlm.data import load_text
-    from seqlm.rnn import Interpolated
+    from seqlm.rnn import DynamicEval, Interpolated
     from seqlm.train.lm import lm_data
 
     seed_everything(args.seed)
@@ -111,6 +120,16 @@ def main() -> None:
     mix = Interpolated(lstm, ngram).fit(valid)
     rows.append(benchutil.Row(f"{name} + 8-gram, lam={mix.lam:.2f}: test ppl vs 3.50",
                               mix.perplexity(test).ppl, 3.50, "ppl/char", False))
+    if args.dynamic:
+        dyn = DynamicEval(lstm, segment=args.segment)
+        if args.dynamic == "rms":
+            dyn.gradient_rms(train)
+        dyn.fit(valid)  # lr from the default grid of the form
+        rows.append(benchutil.Row(f"{name} + dynamic eval {args.dynamic} (lr {dyn.lr:g}) vs 3.60",
+                                  dyn.perplexity(test).ppl, 3.60, "ppl/char", False))
+        dmix = Interpolated(dyn, ngram).fit(valid)
+        rows.append(benchutil.Row(f"dynamic {name} + 8-gram, lam={dmix.lam:.2f}: vs 3.50",
+                                  dmix.perplexity(test).ppl, 3.50, "ppl/char", False))
     if args.gru:
         gru, _ = train_one("gru", args, data, minutes, args.device)
         rows.append(benchutil.Row("GRU test ppl vs target 3.60", gru.perplexity(test).ppl,
@@ -121,7 +140,7 @@ def main() -> None:
                                   all3.perplexity(test).ppl, 3.50, "ppl/char", False))
     benchutil.print_table(f"char LM, The Time Machine held out ({args.layers}x{args.hidden}, "
                           f"dropout {args.dropout}, weight drop {args.weight_drop}, "
-                          f"bptt {args.steps}, Adam {args.lr:g}, "
+                          f"ema {args.ema:g}, bptt {args.steps}, Adam {args.lr:g}, "
                           f"{minutes:g} min/model, {args.device})", rows)
 
 

@@ -211,6 +211,10 @@ def test_eval_mixture_with_an_ngram_model_matches_the_api(
         (["--lam", "0.5"], "need --mix"),
         (["--mix", "x.npz"], "either --lam or --tune-data"),
         (["--mix", "x.npz", "--lam", "0.5", "--tune-data", "t.txt"], "either --lam"),
+        (["--dynamic-lr", "nan"], "dynamic evaluation lr"),
+        (["--dynamic-lr", "0.1", "--segment", "0"], "segment"),
+        (["--dynamic-rms", "x.txt"], "need --dynamic-lr"),
+        (["--dynamic-lr", "0.1", "--dynamic-decay", "2"], "decay"),
     ],
 )
 def test_eval_mixture_bad_options(char_run: Path, corpus: Path, extra: list[str], needle: str,
@@ -231,3 +235,34 @@ def test_eval_mixture_vocabulary_mismatch_is_one_line(
                  "--mix", str(ngram), "--lam", "0.5"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "vocabulary" in err[0]
+
+
+def test_ema_training_and_dynamic_eval_match_the_api(
+        corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--ema keeps a weight average in the checkpoint; eval --dynamic-lr is DynamicEval's figure."""
+    from seqlm.rnn import DynamicEval
+    from seqlm.train import load_checkpoint
+    from seqlm.train.lm import load_lm
+
+    assert _train(corpus, tmp_path, "--model", "lstm", "--optimizer", "adam", "--lr", "0.01",
+                  "--ema", "0.9") == 0
+    ckpt = load_checkpoint(tmp_path / "last.pt")
+    assert ckpt["average_state"]["decay"] == 0.9
+    assert ckpt["average_state"]["updates"] == ckpt["step"] > 0
+    test = tmp_path / "test.txt"
+    test.write_text("we all looked at the small fire burning", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["rnn", "eval", str(tmp_path / "last.pt"), "--data", str(test),
+                 "--dynamic-lr", "0.05", "--segment", "10"]) == 0
+    ppl = float(capsys.readouterr().out.split("perplexity ")[1].split()[0])
+    lm, _ = load_lm(tmp_path / "last.pt")
+    ref = DynamicEval(lm, lr=0.05, segment=10).perplexity(test.read_text(encoding="utf-8")).ppl
+    assert ppl == pytest.approx(ref, rel=1e-4) and ppl != pytest.approx(
+        lm.perplexity(test.read_text(encoding="utf-8")).ppl, rel=1e-4)
+    assert main(["rnn", "eval", str(tmp_path / "last.pt"), "--data", str(test),
+                 "--dynamic-lr", "1e-3", "--segment", "10", "--dynamic-decay", "0.1",
+                 "--dynamic-rms", str(corpus)]) == 0
+    ppl = float(capsys.readouterr().out.split("perplexity ")[1].split()[0])
+    rms = DynamicEval(lm, lr=1e-3, segment=10, decay=0.1).gradient_rms(
+        corpus.read_text(encoding="utf-8"))
+    assert ppl == pytest.approx(rms.perplexity(test.read_text(encoding="utf-8")).ppl, rel=1e-4)

@@ -51,3 +51,20 @@ def test_lm_verbs_on_gpu_match_cpu() -> None:
     assert lm_g.generate("the", 8) == lm_c.generate("the", 8)
     kw = {"strategy": "sample", "temperature": 1.5, "top_p": 0.9, "seed": 3}
     assert lm_g.generate("the", 8, **kw) == lm_c.generate("the", 8, **kw)
+
+
+@cuda
+@pytest.mark.parametrize("kind", ["lstm", "gru_scratch"])
+def test_dynamic_evaluation_on_gpu_matches_cpu(kind: str) -> None:
+    """cuDNN refuses an RNN backward in eval mode: DynamicEval must run there all the same."""
+    from seqlm.rnn import DynamicEval
+
+    torch.manual_seed(2)
+    text = "the cat sat on the mat and the dog sat on the log"
+    vocab = lm_vocab(text, "stream", "char")
+    model = build_model({"kind": kind, "num_hiddens": 16, "vocab_size": len(vocab),
+                         "embed_size": 8}).double()
+    lm_c = RNNLM(model, vocab, "stream", "char")
+    lm_g = RNNLM(copy.deepcopy(model).cuda(), vocab, "stream", "char")
+    dyn_c, dyn_g = (DynamicEval(lm, lr=0.3, segment=7) for lm in (lm_c, lm_g))
+    np.testing.assert_allclose(dyn_g.token_logprobs(text), dyn_c.token_logprobs(text), rtol=1e-7)

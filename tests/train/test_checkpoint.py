@@ -48,15 +48,23 @@ def _same_params(a: torch.nn.Module, b: torch.nn.Module) -> None:
         assert na == nb and torch.equal(pa, pb), na
 
 
-@pytest.mark.parametrize("strategy", ["sequential", "random"])
-def test_resume_after_epoch_is_bit_for_bit(tmp_path: Path, strategy: str) -> None:
-    full = _trainer(tmp_path / "full", 4, strategy, anneal_factor=0.5, anneal_patience=0)
+@pytest.mark.parametrize("strategy,ema", [("sequential", None), ("random", None),
+                                          ("sequential", 0.9)])
+def test_resume_after_epoch_is_bit_for_bit(tmp_path: Path, strategy: str,
+                                           ema: float | None) -> None:
+    cfg = {"anneal_factor": 0.5, "anneal_patience": 0, "ema_decay": ema}
+    full = _trainer(tmp_path / "full", 4, strategy, **cfg)
     ref = full.fit()
-    part = _trainer(tmp_path / "part", 2, strategy, anneal_factor=0.5, anneal_patience=0)
+    part = _trainer(tmp_path / "part", 2, strategy, **cfg)
     part.fit()
     torch.manual_seed(123)  # the resumed run must not depend on the fresh process's RNG
-    again = _trainer(tmp_path / "part", 4, strategy, anneal_factor=0.5, anneal_patience=0)
+    again = _trainer(tmp_path / "part", 4, strategy, **cfg)
     res = again.fit(resume=tmp_path / "part" / "last.pt")
+    if ema is not None:  # the moving average is resumed too, not restarted
+        assert again.average is not None and full.average is not None
+        assert again.average.updates == full.average.updates
+        for name, value in full.average.shadow.items():
+            assert torch.equal(again.average.shadow[name], value), name
     assert _numbers(res.history) == _numbers(ref.history)
     assert _numbers(res.intervals) == _numbers(ref.intervals)
     _same_params(again.model, full.model)

@@ -87,6 +87,9 @@ def train(
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     precision: str = typer.Option("fp32", "--precision",
                                   help="fp32, or bf16 autocast for the training passes."),
+    ema: float = typer.Option(0.0, "--ema",
+                              help="Validate and score with a moving average of the weights, "
+                                   "this decay per step (e.g. 0.99; 0 = off)."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -119,7 +122,7 @@ def train(
             clip=clip or None, anneal_factor=anneal or None, lr_decay=lr_decay or None,
             lr_decay_start=lr_decay_start, early_stop_patience=patience or None,
             log_interval=log_interval, device=device, progress=progress,
-            time_limit_s=time_limit or None, precision=precision)
+            time_limit_s=time_limit or None, precision=precision, ema_decay=ema or None)
     text = _read(s["data"], s["split"], s["preset"])
     if s["valid_split"]:
         train_text, valid_text = text, _read(s["data"], s["valid_split"], s["preset"])
@@ -171,12 +174,24 @@ def evaluate(
     tune_data: str = typer.Option(None, "--tune-data",
                                   help="Text to tune --lam on (dataset name or file)."),
     tune_split: str = typer.Option(None, "--tune-split", help="Its split (e.g. valid)."),
+    dynamic_lr: float = typer.Option(0.0, "--dynamic-lr",
+                                     help="Dynamic evaluation: SGD step after each segment "
+                                          "(0 = static model)."),
+    segment: int = typer.Option(50, "--segment", help="Tokens per dynamic-evaluation step."),
+    dynamic_decay: float = typer.Option(0.0, "--dynamic-decay",
+                                        help="Pull back to the trained weights per step."),
+    dynamic_rms: str = typer.Option(None, "--dynamic-rms",
+                                    help="RMS-normalised dynamic steps, gradient statistics "
+                                         "from this text (the training text: name or file)."),
+    dynamic_rms_split: str = typer.Option(None, "--dynamic-rms-split",
+                                          help="Its split (e.g. train)."),
     device: str = DeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
     """Perplexity of a text under a trained model (same conventions as the n-gram models),
-    optionally of its interpolation with a second model, the weight tuned on held-out text."""
+    optionally of its interpolation with a second model, the weight tuned on held-out text,
+    and with dynamic evaluation (the model adapting to the text it has read)."""
     from seqlm.train.lm import split_text
 
     seed_everything(seed, threads)
@@ -185,6 +200,14 @@ def evaluate(
     if mix is not None and (lam is None) == (tune_data is None):
         raise ConfigError("with --mix give either --lam or --tune-data (to tune the weight)")
     lm, preset = _load(checkpoint, device)
+    if (dynamic_rms or dynamic_decay) and not dynamic_lr:
+        raise ConfigError("--dynamic-rms and --dynamic-decay need --dynamic-lr")
+    if dynamic_lr:
+        from seqlm.rnn import DynamicEval
+
+        lm = DynamicEval(lm, lr=dynamic_lr, segment=segment, decay=dynamic_decay)
+        if dynamic_rms:
+            lm.gradient_rms(_read(dynamic_rms, dynamic_rms_split, preset))
     text = _read(data, split, preset)
     if last_frac:
         text = split_text(text, last_frac)[1]

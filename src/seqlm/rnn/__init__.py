@@ -1,8 +1,9 @@
 """Recurrent language models: the seed's RNN, GRU and LSTM from scratch and on torch.nn,
-with the n-gram models' scoring verbs, generation and interpolation."""
+with the n-gram models' scoring verbs, generation, interpolation and dynamic evaluation."""
 
 from seqlm.rnn.base import SequenceModel
 from seqlm.rnn.corpus import lm_tokens, lm_vocab
+from seqlm.rnn.dynamic import DynamicEval
 from seqlm.rnn.gru_scratch import GRUScratch
 from seqlm.rnn.lm import RNNLM
 from seqlm.rnn.lstm_scratch import LSTMScratch
@@ -16,6 +17,7 @@ from seqlm.rnn.torch_models import TorchRNN
 __all__ = [
     "KINDS",
     "RNNLM",
+    "DynamicEval",
     "GRUScratch",
     "Interpolated",
     "LMVerbs",

@@ -42,6 +42,9 @@ class TrainConfig:
     ``precision``: ``bf16`` runs the training forward pass under bfloat16 autocast (parameters,
     gradients and optimiser stay float32; evaluation is always float32) -- several times the
     matmul throughput on CPUs with AVX-512 BF16 and on recent GPUs.
+    ``ema_decay``: keep an exponential moving average of the weights with this decay (e.g.
+    0.99: about the last 100 steps) and validate, keep ``best.pt`` and score with it
+    (:class:`seqlm.train.average.WeightAverage`); None = the last iterate.
     """
 
     epochs: int = 10
@@ -61,6 +64,7 @@ class TrainConfig:
     progress: bool = True
     time_limit_s: float | None = None
     precision: str = "fp32"
+    ema_decay: float | None = None
 
     def __post_init__(self) -> None:
         _count("epochs", self.epochs, 1)
@@ -90,6 +94,10 @@ class TrainConfig:
             _finite("time limit", self.time_limit_s, strict=True)
         if self.precision not in PRECISIONS:
             raise ConfigError(f"unknown precision {self.precision!r}; use {', '.join(PRECISIONS)}")
+        if self.ema_decay is not None:
+            _finite("ema decay", self.ema_decay, strict=True)
+            if self.ema_decay >= 1:
+                raise ConfigError(f"ema decay must be < 1, got {self.ema_decay}")
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for checkpoints and logs)."""

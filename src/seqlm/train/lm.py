@@ -19,6 +19,7 @@ import numpy as np
 from seqlm.data import SeqDataLoader, Vocab
 from seqlm.data.conventions import BOS
 from seqlm.errors import ConfigError, DataError
+from seqlm.train.average import WeightAverage
 from seqlm.train.batches import StreamBatches
 from seqlm.train.checkpoint import load_checkpoint
 from seqlm.train.config import TrainConfig, resolve_device
@@ -125,13 +126,18 @@ def running_perplexity(model: Any, data: LMData, ids: np.ndarray, num_steps: int
 def train_lm(model_config: dict[str, Any], data: LMData, cfg: TrainConfig,
              resume: str | os.PathLike[str] | None = None, **kwargs: Any
              ) -> tuple[Any, TrainResult]:
-    """Build the model from its config, train it; returns (RNNLM, TrainResult)."""
+    """Build the model from its config, train it; returns (RNNLM, TrainResult).
+
+    With ``cfg.ema_decay`` the returned model holds the averaged weights.
+    """
     from seqlm.rnn import RNNLM, build_model
 
     config = {**model_config, "vocab_size": len(data.vocab)}
     model = build_model(config)
     trainer = make_trainer(model, data, cfg, **kwargs)
     result = trainer.fit(resume)
+    if trainer.average is not None:
+        trainer.average.copy_to(trainer.model)
     lm = RNNLM(trainer.model, data.vocab, mode=data.mode,  # type: ignore[arg-type]
                tokenizer=data.tokenizer)
     return lm, result
@@ -140,8 +146,9 @@ def train_lm(model_config: dict[str, Any], data: LMData, cfg: TrainConfig,
 def load_lm(path: str | os.PathLike[str], device: str = "cpu") -> tuple[Any, dict[str, Any]]:
     """(RNNLM, checkpoint dict) from a checkpoint written by :func:`train_lm`.
 
-    The model is on ``device``; ``checkpoint["extra"]["preset"]`` is the text normalisation
-    the model was trained with (apply it to text before scoring).
+    The model is on ``device`` and holds the averaged weights if the run kept an average
+    (``ema_decay``); ``checkpoint["extra"]["preset"]`` is the text normalisation the model was
+    trained with (apply it to text before scoring).
     """
     from seqlm.rnn import RNNLM, build_model
 
@@ -153,6 +160,10 @@ def load_lm(path: str | os.PathLike[str], device: str = "cpu") -> tuple[Any, dic
     try:
         model = build_model(dict(ckpt["model_config"]))
         model.load_state_dict(ckpt["model_state"])
+        if ckpt.get("average_state"):
+            average = WeightAverage(model, float(ckpt["average_state"]["decay"]))
+            average.load_state_dict(ckpt["average_state"])
+            average.copy_to(model)
         voc = Vocab.from_dict(vocab)
     except (RuntimeError, KeyError, ValueError, TypeError) as exc:
         raise CheckpointError(f"{path} does not rebuild its model: {str(exc)[:200]}") from None

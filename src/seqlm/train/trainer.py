@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from seqlm.train.average import WeightAverage
 from seqlm.train.batches import to_device
 from seqlm.train.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
 from seqlm.train.clip import clip_gradients
@@ -151,6 +152,8 @@ class Trainer:
         self.on_step = on_step
         self.on_epoch = on_epoch
         self.optimizer = make_optimizer(self.model.parameters(), self.cfg)
+        self.average = (WeightAverage(self.model, self.cfg.ema_decay)
+                        if self.cfg.ema_decay is not None else None)
         self.scheduler = None
         if self.cfg.anneal_factor is not None:
             self.scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
@@ -224,6 +227,7 @@ class Trainer:
             "model_state": self.model.state_dict(),
             "optimizer_state": self.optimizer.state_dict(),
             "scheduler_state": self.scheduler.state_dict() if self.scheduler else None,
+            "average_state": self.average.state_dict() if self.average else None,
             "train_config": self.cfg.to_dict(),
             "vocab": self.vocab,
             "extra": self.extra,
@@ -254,6 +258,8 @@ class Trainer:
             self.optimizer.load_state_dict(ckpt["optimizer_state"])
             if self.scheduler is not None and ckpt.get("scheduler_state"):
                 self.scheduler.load_state_dict(ckpt["scheduler_state"])
+            if self.average is not None and ckpt.get("average_state"):
+                self.average.load_state_dict(ckpt["average_state"])
         except (RuntimeError, KeyError, ValueError) as exc:
             raise CheckpointError(f"{path} does not fit this model: {str(exc)[:200]}") from None
         self.epoch, self.step = int(ckpt["epoch"]), int(ckpt["step"])
@@ -310,6 +316,8 @@ class Trainer:
                 if not math.isfinite(norm):
                     self._diverged(epoch, f"the gradient norm became {norm}")
                 self.optimizer.step()
+                if self.average is not None:
+                    self.average.update(model)
                 state = out.state
                 self.step += 1
                 done = i + 1
@@ -359,7 +367,7 @@ class Trainer:
         lr = self.lr
         valid_loss = math.nan
         if self.valid_batches is not None:
-            valid_loss, _ = evaluate(self.model, self.task, self.valid_batches, self.device)
+            valid_loss = self._evaluate_valid()
             if not math.isfinite(valid_loss):
                 self._diverged(self.epoch, f"the validation loss became {valid_loss}")
         watched = valid_loss if self.valid_batches is not None else acc.mean_loss
@@ -411,9 +419,22 @@ class Trainer:
         """After Ctrl-C: the model as it is now, on the validation data (or nothing)."""
         if self.valid_batches is None:
             return {"epoch": self.epoch, "step": self.step}
-        loss, _ = evaluate(self.model, self.task, self.valid_batches, self.device)
+        loss = self._evaluate_valid()
         return {"epoch": self.epoch, "step": self.step, "valid_loss": loss,
                 f"valid_{self.metric}": self.task.metric(loss) if math.isfinite(loss) else loss}
+
+    def _evaluate_valid(self) -> float:
+        """Mean validation loss, with the averaged weights when ``ema_decay`` is set."""
+        assert self.valid_batches is not None
+        with self.evaluation_weights():
+            return evaluate(self.model, self.task, self.valid_batches, self.device)[0]
+
+    def evaluation_weights(self) -> contextlib.AbstractContextManager[None]:
+        """Context in which ``self.model`` holds the weights that are evaluated and kept:
+        the moving average with ``ema_decay``, else the current ones."""
+        if self.average is None:
+            return contextlib.nullcontext()
+        return self.average.applied(self.model)
 
     def _diverged(self, epoch: int, what: str) -> None:
         last = self.out / "last.pt" if self.out is not None else None
