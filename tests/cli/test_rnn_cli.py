@@ -116,6 +116,10 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
     (["--optimizer", "rmsprop"], "optimizer"),
     (["--level", "byte"], "level"),
     (["--batching", "shuffled"], "batching"),
+    (["--ema", "1.5"], "ema decay"),
+    (["--ema", "nan"], "ema decay"),
+    (["--precision", "fp16"], "precision"),
+    (["--weight-drop", "1.0"], "weight_drop"),
 ])
 def test_bad_training_settings(corpus: Path, tmp_path: Path, args: list[str], msg: str,
                                capsys: pytest.CaptureFixture[str]) -> None:

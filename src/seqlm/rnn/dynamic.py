@@ -2,15 +2,14 @@
 
 The text is read in segments of ``segment`` tokens. Each segment is first scored with the
 current weights, then one gradient step is taken on that segment's mean NLL:
-theta <- theta - lr * grad + decay * (theta_0 - theta)  (Mikolov et al. 2010's dynamic RNNLM;
+theta <- theta - lr g + decay (theta_0 - theta)  (Mikolov et al. 2010's dynamic RNNLM;
 Krause et al. 2018, "Dynamic Evaluation of Neural Sequence Models", SGD form with the pull back
-to the trained weights theta_0). With ``rms`` statistics of the gradients on training text,
-the step is Krause et al.'s RMS form: theta <- theta - lr g / (sqrt(MS_g) + eps)
-+ decay min(RMS_norm, 1/decay) (theta_0 - theta), RMS_norm = sqrt(MS_g) / mean(sqrt(MS_g)):
-parameters that the training gradients rarely move are moved (and pulled back) less. Every
-prediction depends on earlier tokens only, so this is a
-proper online model -- an adaptive cousin of a cache model -- but its figures are not static
-test perplexities: report them as "dynamic evaluation". Dropout is off while adapting.
+to the trained weights theta_0). After ``gradient_rms(train_text)`` the step is Krause et al.'s
+RMS form: theta <- theta - lr g / (sqrt(MS_g) + eps) + min(decay RMS_norm, 1) (theta_0 - theta)
+with RMS_norm = sqrt(MS_g) / mean(sqrt(MS_g)): parameters that the training gradients rarely
+move are moved (and pulled back) less. Every prediction depends on earlier tokens only, so this
+is a proper online model -- an adaptive cousin of a cache model -- but its figures are not
+static test perplexities: report them as "dynamic evaluation". Dropout is off while adapting.
 """
 
 from __future__ import annotations

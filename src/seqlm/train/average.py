@@ -62,11 +62,6 @@ class WeightAverage:
         for name, p in model.named_parameters():
             p.copy_(self.shadow[name])
 
-    def averaged_state(self, model: nn.Module) -> dict[str, torch.Tensor]:
-        """``model.state_dict()`` with the averaged parameters (what a scorer should load)."""
-        with self.applied(model):
-            return {k: v.detach().clone() for k, v in model.state_dict().items()}
-
     def state_dict(self) -> dict[str, Any]:
         return {"decay": self.decay, "updates": self.updates, "shadow": dict(self.shadow)}
 

@@ -426,15 +426,9 @@ class Trainer:
     def _evaluate_valid(self) -> float:
         """Mean validation loss, with the averaged weights when ``ema_decay`` is set."""
         assert self.valid_batches is not None
-        with self.evaluation_weights():
+        weights = self.average.applied(self.model) if self.average else contextlib.nullcontext()
+        with weights:
             return evaluate(self.model, self.task, self.valid_batches, self.device)[0]
-
-    def evaluation_weights(self) -> contextlib.AbstractContextManager[None]:
-        """Context in which ``self.model`` holds the weights that are evaluated and kept:
-        the moving average with ``ema_decay``, else the current ones."""
-        if self.average is None:
-            return contextlib.nullcontext()
-        return self.average.applied(self.model)
 
     def _diverged(self, epoch: int, what: str) -> None:
         last = self.out / "last.pt" if self.out is not None else None
