@@ -120,6 +120,9 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
     (["--ema", "nan"], "ema decay"),
     (["--precision", "fp16"], "precision"),
     (["--weight-drop", "1.0"], "weight_drop"),
+    (["--distill", "1.5"], "alpha"),
+    (["--distill", "0.3", "--distill-folds", "1"], "folds"),
+    (["--distill", "0.3", "--distill-decay", "nan"], "decay"),
 ])
 def test_bad_training_settings(corpus: Path, tmp_path: Path, args: list[str], msg: str,
                                capsys: pytest.CaptureFixture[str]) -> None:
@@ -270,3 +273,30 @@ def test_ema_training_and_dynamic_eval_match_the_api(
     rms = DynamicEval(lm, lr=1e-3, segment=10, decay=0.1).gradient_rms(
         corpus.read_text(encoding="utf-8"))
     assert ppl == pytest.approx(rms.perplexity(test.read_text(encoding="utf-8")).ppl, rel=1e-4)
+
+
+def test_distilled_training_records_its_teacher_and_resumes(
+        corpus: Path, tmp_path: Path) -> None:
+    """--distill trains on teacher-mixed labels (another loss than plain training), keeps the
+    settings in the checkpoint, and --resume rebuilds the teacher and continues exactly."""
+    from seqlm.train import load_checkpoint
+
+    common = ("--model", "lstm", "--optimizer", "adam", "--lr", "0.01", "--seed", "2")
+    teach = ("--distill", "0.5", "--distill-order", "4", "--distill-folds", "3")
+    assert _train(corpus, tmp_path / "plain", *common, "--epochs", "2") == 0
+    assert _train(corpus, tmp_path / "full", *common, *teach, "--epochs", "2") == 0
+    assert _train(corpus, tmp_path / "cut", *common, *teach, "--epochs", "1") == 0
+    assert main(["rnn", "train", "--out", str(tmp_path / "cut"), "--resume", "--epochs", "2",
+                 "--no-progress"]) == 0
+    cli = load_checkpoint(tmp_path / "cut" / "last.pt")["extra"]["cli"]
+    assert cli["distill"] == {"alpha": 0.5, "decay": 0.98, "order": 4, "folds": 3,
+                              "estimator": "modified_kneser_ney"}
+
+    def numbers(p: Path) -> list[dict[str, str]]:
+        with open(p / "epochs.csv", newline="") as fh:
+            return [{k: v for k, v in r.items() if k not in ("seconds", "items_per_s")}
+                    for r in csv.DictReader(fh)]
+
+    assert numbers(tmp_path / "cut") == numbers(tmp_path / "full")
+    assert numbers(tmp_path / "full")[0]["train_loss"] != numbers(tmp_path / "plain")[0][
+        "train_loss"]

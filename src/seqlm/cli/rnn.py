@@ -90,6 +90,14 @@ def train(
     ema: float = typer.Option(0.0, "--ema",
                               help="Validate and score with a moving average of the weights, "
                                    "this decay per step (e.g. 0.99; 0 = off)."),
+    distill: float = typer.Option(0.0, "--distill",
+                                  help="Mix the labels with a cross-fitted n-gram teacher's "
+                                       "distributions, this weight (e.g. 0.5; 0 = off)."),
+    distill_decay: float = typer.Option(0.98, "--distill-decay",
+                                        help="Multiply the teacher's weight by this per epoch."),
+    distill_order: int = typer.Option(8, "--distill-order", help="Teacher n-gram order."),
+    distill_folds: int = typer.Option(10, "--distill-folds",
+                                      help="Teacher cross-fitting folds."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -97,6 +105,7 @@ def train(
     """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out."""
     from seqlm.train import TrainConfig
     from seqlm.train.lm import checkpoint_path, lm_data, split_text, train_lm
+    from seqlm.train.teacher import Distillation
 
     seed_everything(seed, threads)
     if resume:  # every setting from the checkpoint, except how long / where to run
@@ -116,7 +125,9 @@ def train(
              "level": level, "preset": preset, "min_freq": min_freq, "seed": seed,
              "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
              "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity,
-                                            weight_drop)}
+                                            weight_drop),
+             "distill": Distillation(distill, distill_decay, distill_order,
+                                     distill_folds).to_dict() if distill else None}
         tc = TrainConfig(
             epochs=epochs or 10, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
             clip=clip or None, anneal_factor=anneal or None, lr_decay=lr_decay or None,
@@ -134,10 +145,15 @@ def train(
          f"{len(lm_set.train_ids):,} training and {n_valid:,} validation "
          f"tokens; model {s['model']['kind']}, {tc.optimizer} lr {tc.lr:g}, "
          f"clip {tc.clip or 'off'}")
+    if s.get("distill"):
+        d = s["distill"]
+        echo(f"distilling from a cross-fitted order-{d['order']} n-gram ({d['folds']} folds): "
+             f"teacher weight {d['alpha']:g}, x{d['decay']:g} per epoch")
     _, result = train_lm(
         s["model"], lm_set, tc, resume=checkpoint_path(out) if resume else None,
         batch_size=s["batch_size"], num_steps=s["num_steps"], batching=s["batching"],
         seed=s["seed"], out=out, extra={"cli": s, "preset": s["preset"]},
+        distill=Distillation(**s["distill"]) if s.get("distill") else None,
         on_epoch=_epoch_line)
     if result.stopped == "interrupted":
         ppl = result.final.get("valid_ppl", math.nan)

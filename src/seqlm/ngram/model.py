@@ -10,6 +10,7 @@ import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
@@ -106,15 +107,32 @@ class NgramLM:
         with paused_gc():
             return self._fit(corpus)
 
+    def fit_ids(self, ids: Sequence[int] | np.ndarray) -> NgramLM:
+        """Count an id stream already encoded with this model's vocabulary (stream mode, a
+        vocabulary given at construction): e.g. an RNN's training ids, for a teacher."""
+        if self.mode != "stream" or not self._fixed_vocab:
+            raise ConfigError("fit_ids needs mode='stream' and the vocabulary given up front")
+        seq = np.asarray(ids, dtype=np.int64)
+        if seq.ndim != 1 or (seq.size and (seq.min() < 0 or seq.max() >= len(self.vocab))):
+            raise ConfigError(f"ids must be a 1-D stream of ids below {len(self.vocab)}")
+        self._check_vocab()
+        with paused_gc():
+            return self._fit_sequence(seq, np.zeros(len(seq), dtype=np.int64))
+
     def _fit(self, corpus: str | Iterable[str]) -> NgramLM:
         toks = self._tokens(corpus)
         if not self._fixed_vocab:
             self.vocab = toks.vocab((BOS, EOS) if self.mode == "sentence" else ())
+        self._check_vocab()
+        return self._fit_sequence(*toks.sequence(self.vocab))
+
+    def _check_vocab(self) -> None:
         if self.vocab.unk_token is None:
             raise ConfigError("the n-gram model needs a vocabulary with an <unk> token")
         if self.mode == "sentence" and not (BOS in self.vocab and EOS in self.vocab):
             raise ConfigError("a sentence-mode vocabulary must contain <s> and </s>")
-        seq, unit_start = toks.sequence(self.vocab)
+
+    def _fit_sequence(self, seq: np.ndarray, unit_start: np.ndarray) -> NgramLM:
         need, have = counting_bytes(len(seq), self.order), available_bytes()
         if need > have:
             raise ConfigError(f"order {self.order} on {len(seq)} tokens needs about "
@@ -223,6 +241,35 @@ class NgramLM:
         if self.estimator == "stupid_backoff" and p.sum() > 0:
             p = p / p.sum()
         return [self.vocab.idx_to_token[i] for i in cand], p
+
+    def next_token_distributions(self, text: str) -> np.ndarray:
+        """Row i: the model's whole next-token distribution where it predicts token i of
+        ``token_logprobs(text)`` (columns = vocabulary ids; a teacher's soft targets)."""
+        return self._distributions(self._encode(text))
+
+    def _distributions(self, enc: Encoded, chunk: int = 1 << 15) -> np.ndarray:
+        """Score every vocabulary id at every target of ``enc``: each target gets its own window
+        (its context, then the candidate), all windows of one candidate scored in one pass."""
+        self._require_fitted()
+        n, V, T = self.order, len(self.vocab), len(enc.targets)
+        pad = np.concatenate([np.zeros(n - 1, dtype=np.int64), enc.seq.astype(np.int64)])
+        windows = sliding_window_view(pad, n)  # windows[t] ends at position t
+        out = np.zeros((T, V))
+        cand = np.nonzero(self.predicted)[0]
+        for a in range(0, T, chunk):
+            t = enc.targets[a:a + chunk]
+            w = windows[t].copy()
+            ctx_len = np.minimum(t - enc.unit_start[t], n - 1)
+            rows = np.arange(len(t), dtype=np.int64) * n
+            starts = np.repeat(rows + (n - 1 - ctx_len), n)
+            ends = rows + n - 1
+            for v in cand:
+                w[:, -1] = v
+                sub = Encoded(w.reshape(-1), starts, ends, np.zeros(len(t), dtype=bool))
+                out[a:a + len(t), v] = np.exp(self._score_encoded(sub)[0])
+        if self.estimator == "stupid_backoff":
+            out /= np.maximum(out.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+        return out
 
     def generate(self, n: int, prefix: Sequence[str] | str = (), temperature: float = 1.0,
                  top_k: int | None = None, seed: int = 0) -> list[str]:

@@ -25,6 +25,7 @@ from seqlm.train.checkpoint import load_checkpoint
 from seqlm.train.config import TrainConfig, resolve_device
 from seqlm.train.errors import CheckpointError
 from seqlm.train.tasks import LanguageModelTask
+from seqlm.train.teacher import Distillation, TeacherBatches
 from seqlm.train.trainer import Trainer, TrainResult, evaluate
 
 Level = Literal["char", "word"]
@@ -86,17 +87,29 @@ def split_text(text: str, valid_frac: float) -> tuple[str, str]:
 def make_trainer(model: Any, data: LMData, cfg: TrainConfig, batch_size: int = 32,
                  num_steps: int = 35, batching: str = "sequential", seed: int = 0,
                  out: str | os.PathLike[str] | None = None, eval_batch_size: int = 10,
-                 extra: dict[str, Any] | None = None, **kwargs: Any) -> Trainer:
-    """A Trainer for next-token prediction with the book's loader and deterministic validation."""
-    loader = SeqDataLoader(data.train_ids, batch_size, num_steps, strategy=batching,  # type: ignore[arg-type]
-                           seed=seed)
+                 extra: dict[str, Any] | None = None, distill: Distillation | None = None,
+                 teacher: np.ndarray | None = None, **kwargs: Any) -> Trainer:
+    """A Trainer for next-token prediction with the book's loader and deterministic validation.
+
+    With ``distill`` the labels are mixed with a cross-fitted n-gram teacher's distributions
+    (``teacher``, built here unless given: see :mod:`seqlm.train.teacher`).
+    """
+    loader: SeqDataLoader | TeacherBatches
+    if distill is None:
+        loader = SeqDataLoader(data.train_ids, batch_size, num_steps,
+                               strategy=batching, seed=seed)  # type: ignore[arg-type]
+    else:
+        if teacher is None:
+            teacher = distill.teacher(data.train_ids, data.vocab, progress=cfg.progress)
+        loader = TeacherBatches(data.train_ids, teacher, batch_size, num_steps, distill.alpha,
+                                distill.decay, strategy=batching, seed=seed)
     valid = None
     if data.valid_ids is not None:
         rows = max(1, min(eval_batch_size, (len(data.valid_ids) - 1) // max(num_steps, 1)))
         valid = StreamBatches(data.valid_ids, rows, num_steps)
     info = {"level": data.level, "mode": data.mode, "tokenizer": data.tokenizer,
             "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
-            "seed": seed, **(extra or {})}
+            "seed": seed, "distill": distill.to_dict() if distill else None, **(extra or {})}
     return Trainer(model, lm_task(data), loader, valid, cfg, out=out,
                    vocab=data.vocab.to_dict(), extra=info, **kwargs)
 

@@ -50,7 +50,12 @@ def _unpack(out: Any) -> tuple[torch.Tensor, Any]:
 
 
 class LanguageModelTask:
-    """Next-token prediction: batch (X, Y) of token ids, loss = summed cross-entropy of Y."""
+    """Next-token prediction: batch (X, Y) of token ids, loss = summed cross-entropy of Y.
+
+    A batch (X, Y, S) carries soft targets S (B, T, |V|), e.g. from
+    :class:`seqlm.train.teacher.TeacherBatches`: the loss is then the cross-entropy
+    -sum_v S_v log p_v (positions whose label is ``ignore_index`` still count for nothing).
+    """
 
     metric_name = "ppl"
 
@@ -58,16 +63,21 @@ class LanguageModelTask:
         self.ignore_index = ignore_index  # e.g. a padding id that is never predicted
 
     def step(self, model: nn.Module, batch: Any, state: Any) -> StepOutput:
-        X, Y = batch
+        X, Y = batch[0], batch[1]
         logits, state = _unpack(model(X, state))
         flat_y = Y.reshape(-1)
-        ignore = -100 if self.ignore_index is None else self.ignore_index
         wide = torch.promote_types(logits.dtype, torch.float32)  # bf16 autocast -> float32
-        loss = F.cross_entropy(
-            logits.reshape(-1, logits.shape[-1]).to(wide), flat_y, reduction="sum",
-            ignore_index=ignore,
-        )
-        count = int(flat_y.numel() if self.ignore_index is None else (flat_y != ignore).sum())
+        flat_logits = logits.reshape(-1, logits.shape[-1]).to(wide)
+        keep = None if self.ignore_index is None else flat_y != self.ignore_index
+        if len(batch) == 3:
+            soft = batch[2].reshape(-1, batch[2].shape[-1]).to(wide)
+            if keep is not None:
+                flat_logits, soft = flat_logits[keep], soft[keep]
+            loss = F.cross_entropy(flat_logits, soft, reduction="sum")
+        else:
+            ignore = -100 if self.ignore_index is None else self.ignore_index
+            loss = F.cross_entropy(flat_logits, flat_y, reduction="sum", ignore_index=ignore)
+        count = int(flat_y.numel() if keep is None else keep.sum())
         return StepOutput(loss, count, state)
 
     def metric(self, mean_loss: float) -> float:
