@@ -49,7 +49,8 @@ def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> t
         distill = Distillation(args.distill, args.distill_decay, args.distill_order,
                                args.distill_folds)
         teacher = distill.teacher(data.train_ids, data.vocab)
-        print(f"  teacher: cross-fitted order-{distill.order} MKN, {distill.folds} folds, "
+        how = f"cross-fitted, {distill.folds} folds" if distill.folds > 1 else "leaky, 1 fold"
+        print(f"  teacher: order-{distill.order} MKN, {how}, "
               f"{time.perf_counter() - t0:.1f} s", flush=True)
         minutes -= (time.perf_counter() - t0) / 60
     cfg = TrainConfig(epochs=1000, optimizer=args.optimizer, lr=args.lr, clip=1.0,
@@ -99,7 +100,7 @@ def main() -> None:
                    help="train on labels mixed with a cross-fitted n-gram teacher, this weight")
     p.add_argument("--distill-decay", type=float, default=0.98, help="teacher weight per epoch")
     p.add_argument("--distill-order", type=int, default=8)
-    p.add_argument("--distill-folds", type=int, default=10)
+    p.add_argument("--distill-folds", type=int, default=10, help="1 = a leaky teacher")
     p.add_argument("--valid-frac", type=float, default=0.05,
                    help="end of the training part held out for validation")
     p.add_argument("--dynamic", default="", choices=["", "sgd", "rms"],

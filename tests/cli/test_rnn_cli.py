@@ -121,7 +121,7 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
     (["--precision", "fp16"], "precision"),
     (["--weight-drop", "1.0"], "weight_drop"),
     (["--distill", "1.5"], "alpha"),
-    (["--distill", "0.3", "--distill-folds", "1"], "folds"),
+    (["--distill", "0.3", "--distill-folds", "0"], "folds"),
     (["--distill", "0.3", "--distill-decay", "nan"], "decay"),
 ])
 def test_bad_training_settings(corpus: Path, tmp_path: Path, args: list[str], msg: str,

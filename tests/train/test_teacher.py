@@ -64,6 +64,9 @@ def test_cross_fitting_hides_each_fold_from_its_teacher() -> None:
     v = data.vocab["v"]
     assert _row(leaky, text[at - 5:at], len(data.vocab))[v] > 0.2
     assert ngram_teacher(ids, data.vocab, order=6, folds=5)[at, v] < 0.05
+    leaked = ngram_teacher(ids, data.vocab, order=6, folds=1)  # the leaky teacher, on purpose
+    np.testing.assert_allclose(leaked[at], _row(leaky, text[at - 5:at], len(data.vocab)),
+                               rtol=1e-5, atol=1e-7)
 
 
 def test_distributions_agree_with_single_queries_and_token_logprobs() -> None:
@@ -159,7 +162,7 @@ def test_distilled_run_resumes_exactly_and_records_its_settings(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("kw,match", [({"alpha": 1.5}, "alpha"), ({"decay": -0.1}, "decay"),
-                                      ({"folds": 1}, "folds"), ({"order": 0}, "order"),
+                                      ({"folds": 0}, "folds"), ({"order": 0}, "order"),
                                       ({"estimator": "stupid_backoff"}, "stupid")])
 def test_bad_distillation_settings(kw: dict, match: str) -> None:
     with pytest.raises(ConfigError, match=match):

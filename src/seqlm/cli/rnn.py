@@ -97,7 +97,8 @@ def train(
                                         help="Multiply the teacher's weight by this per epoch."),
     distill_order: int = typer.Option(8, "--distill-order", help="Teacher n-gram order."),
     distill_folds: int = typer.Option(10, "--distill-folds",
-                                      help="Teacher cross-fitting folds."),
+                                      help="Teacher cross-fitting folds (1 = a leaky "
+                                           "teacher that counted every label)."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,

@@ -6,7 +6,9 @@ a regulariser that speeds early learning on small corpora. The teacher must not 
 token it predicts -- an n-gram that saw x_t in its own counts hands the student the answer -- so
 q is *cross-fitted*: the stream is cut into K folds and each fold's targets come from a model
 counted on the other K - 1 folds (their concatenation; K - 1 junction n-grams per model are the
-only artefact). The student stays a plain RNN: the teacher is needed in training only.
+only artefact). ``folds=1`` is the leaky teacher, one model counted on everything: there only
+to measure what cross-fitting is worth. The student stays a plain RNN: the teacher is needed in
+training only.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 @dataclass(frozen=True)
 class Distillation:
     """How to distil: the teacher's weight ``alpha`` in epoch e is alpha decay^(e-1); the teacher
-    is an order-``order`` ``estimator`` model, cross-fitted over ``folds`` folds."""
+    is an order-``order`` ``estimator`` model, cross-fitted over ``folds`` folds (1 = leaky)."""
 
     alpha: float = 0.5
     decay: float = 0.98
@@ -46,8 +48,8 @@ class Distillation:
                 raise ConfigError(f"distillation {name} must be in [0, 1], got {v!r}")
         if isinstance(self.order, bool) or not isinstance(self.order, int) or self.order < 1:
             raise ConfigError(f"teacher order must be a positive integer, got {self.order!r}")
-        if isinstance(self.folds, bool) or not isinstance(self.folds, int) or self.folds < 2:
-            raise ConfigError(f"cross-fitting needs an integer number of folds >= 2, "
+        if isinstance(self.folds, bool) or not isinstance(self.folds, int) or self.folds < 1:
+            raise ConfigError(f"teacher folds must be a positive integer (1 = no cross-fitting), "
                               f"got {self.folds!r}")
         if self.estimator == "stupid_backoff":
             raise ConfigError("stupid backoff gives scores, not probabilities: no teacher")
@@ -81,7 +83,7 @@ def ngram_teacher(ids: Sequence[int] | np.ndarray, vocab: Vocab, order: int = 8,
     bounds = np.linspace(0, len(arr), folds + 1).astype(np.int64)
     for a, b in tqdm(pairwise(bounds), total=folds, desc="teacher folds", disable=not progress):
         model = NgramLM(order, estimator, mode="stream", vocab=vocab)
-        model.fit_ids(np.concatenate([arr[:a], arr[b:]]))
+        model.fit_ids(arr if folds == 1 else np.concatenate([arr[:a], arr[b:]]))
         targets = np.arange(max(int(a), 1), int(b), dtype=np.int64)
         enc = Encoded(arr, np.zeros(len(arr), dtype=np.int64), targets,
                       np.zeros(len(targets), dtype=bool))
