@@ -30,10 +30,11 @@ TEXT = ("the time traveller for so it will be convenient to speak of him was exp
         "was flushed and animated ") * 3
 
 
-def _row(model: NgramLM, context: str, V: int) -> np.ndarray:
-    toks, p = model.next_token_distribution(list(context))
+def _row(model: NgramLM, context: str | list[str], V: int) -> np.ndarray:
+    """The distribution after ``context`` one query at a time (``logprob``: its own encoding)."""
     row = np.zeros(V)
-    row[[model.vocab[t] for t in toks]] = p
+    for i in np.nonzero(model.predicted)[0]:
+        row[i] = np.exp(model.logprob(model.vocab.idx_to_token[i], list(context)))
     return row
 
 
@@ -82,6 +83,14 @@ def test_distributions_agree_with_single_queries_and_token_logprobs() -> None:
         np.testing.assert_allclose(D.sum(axis=1), 1.0, atol=1e-9)
         np.testing.assert_allclose(np.log(D[np.arange(len(lp)), enc.seq[enc.targets]]), lp,
                                    atol=1e-10)
+        if tok == "char":  # row i predicts character i + 1 from the ones before it
+            for i in (0, 3, 17, len(lp) - 1):
+                np.testing.assert_allclose(D[i], _row(m, probe[max(0, i + 1 - order + 1):i + 1],
+                                                      len(m.vocab)), atol=1e-12)
+        ctx = list(probe[-2:]) if tok == "char" else ["<s>", "his"]
+        toks, p = m.next_token_distribution(ctx)  # the sampling path shares _distributions
+        np.testing.assert_allclose(p, _row(m, ctx, len(m.vocab))[m.vocab.encode(toks)],
+                                   atol=1e-12)
 
 
 def test_fit_ids_equals_fit_on_the_text() -> None:
@@ -174,3 +183,16 @@ def test_teacher_shape_must_match_the_ids() -> None:
         TeacherBatches(np.arange(50) % 7, np.zeros((40, 7)), 2, 3, alpha=0.3)
     with pytest.raises(ConfigError, match="too few"):
         ngram_teacher([1, 2, 3], lm_data(TEXT, None, "char").vocab, folds=4)
+
+
+def test_distributions_do_not_read_before_the_start_of_the_text() -> None:
+    """Padding before position 0 is not context, even where <unk> (id 0) n-grams exist."""
+    from seqlm.data import Vocab
+
+    text = "ab" + "xab c" * 20
+    vocab = Vocab(list("abc "))  # 'x' is <unk>: "<unk> a b" is a counted trigram
+    m = NgramLM(3, mode="stream", tokenizer="char", vocab=vocab).fit(text)
+    D = m.next_token_distributions(text[:6])
+    for i in range(5):
+        np.testing.assert_allclose(D[i], _row(m, text[max(0, i - 1):i + 1], len(vocab)),
+                                   atol=1e-12)

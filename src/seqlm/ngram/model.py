@@ -226,21 +226,12 @@ class NgramLM:
     def next_token_distribution(self, context: Sequence[str] = ()) -> tuple[list[str], np.ndarray]:
         """All predictable tokens and their probabilities after ``context`` (scores for stupid
         backoff, normalised here so they can be sampled)."""
-        self._require_fitted()
         ctx = list(context)[-(self.order - 1):] if self.order > 1 else []
+        seq = np.append(self.vocab.encode(ctx), 0).astype(np.int64)  # 0: the slot to fill
+        enc = Encoded(seq, np.zeros(len(seq), dtype=np.int64),
+                      np.array([len(ctx)], dtype=np.int64), np.zeros(1, dtype=bool))
         cand = np.nonzero(self.predicted)[0]
-        L = len(ctx) + 1
-        ctx_ids = self.vocab.encode(ctx)
-        seq = np.empty((len(cand), L), dtype=np.int64)
-        seq[:, :-1] = ctx_ids
-        seq[:, -1] = cand
-        starts = np.repeat(np.arange(len(cand), dtype=np.int64) * L, L)
-        targets = np.arange(len(cand), dtype=np.int64) * L + L - 1
-        enc = Encoded(seq.reshape(-1), starts, targets, np.zeros(len(cand), dtype=bool))
-        p = np.exp(self._score_encoded(enc)[0])
-        if self.estimator == "stupid_backoff" and p.sum() > 0:
-            p = p / p.sum()
-        return [self.vocab.idx_to_token[i] for i in cand], p
+        return [self.vocab.idx_to_token[i] for i in cand], self._distributions(enc)[0, cand]
 
     def next_token_distributions(self, text: str) -> np.ndarray:
         """Row i: the model's whole next-token distribution where it predicts token i of

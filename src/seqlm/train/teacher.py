@@ -31,6 +31,22 @@ from seqlm.ngram.memory import available_bytes
 Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 
 
+def _check_weights(alpha: float, decay: float) -> None:
+    for name, v in (("alpha", alpha), ("alpha decay", decay)):
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
+            raise ConfigError(f"distillation {name} must be in [0, 1], got {v!r}")
+
+
+def _check_teacher(order: int, folds: int, estimator: str) -> None:
+    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
+        raise ConfigError(f"teacher order must be a positive integer, got {order!r}")
+    if isinstance(folds, bool) or not isinstance(folds, int) or folds < 1:
+        raise ConfigError(f"teacher folds must be a positive integer (1 = no cross-fitting), "
+                          f"got {folds!r}")
+    if estimator == "stupid_backoff":
+        raise ConfigError("stupid backoff gives scores, not probabilities: no teacher")
+
+
 @dataclass(frozen=True)
 class Distillation:
     """How to distil: the teacher's weight ``alpha`` in epoch e is alpha decay^(e-1); the teacher
@@ -43,16 +59,8 @@ class Distillation:
     estimator: str = "modified_kneser_ney"
 
     def __post_init__(self) -> None:
-        for name, v in (("alpha", self.alpha), ("alpha decay", self.decay)):
-            if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
-                raise ConfigError(f"distillation {name} must be in [0, 1], got {v!r}")
-        if isinstance(self.order, bool) or not isinstance(self.order, int) or self.order < 1:
-            raise ConfigError(f"teacher order must be a positive integer, got {self.order!r}")
-        if isinstance(self.folds, bool) or not isinstance(self.folds, int) or self.folds < 1:
-            raise ConfigError(f"teacher folds must be a positive integer (1 = no cross-fitting), "
-                              f"got {self.folds!r}")
-        if self.estimator == "stupid_backoff":
-            raise ConfigError("stupid backoff gives scores, not probabilities: no teacher")
+        _check_weights(self.alpha, self.decay)
+        _check_teacher(self.order, self.folds, self.estimator)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain dict (for checkpoints)."""
@@ -71,7 +79,7 @@ def ngram_teacher(ids: Sequence[int] | np.ndarray, vocab: Vocab, order: int = 8,
     from seqlm.ngram import NgramLM
 
     arr = np.asarray(ids, dtype=np.int64)
-    Distillation(order=order, folds=folds, estimator=estimator)  # validates the settings
+    _check_teacher(order, folds, estimator)
     if len(arr) < 2 * folds:
         raise ConfigError(f"{len(arr)} tokens are too few for {folds} teacher folds")
     need, have = 3 * len(arr) * len(vocab) * 4, available_bytes()
@@ -107,7 +115,7 @@ class TeacherBatches:
         if teacher.shape[0] != len(self.ids) or teacher.ndim != 2:
             raise ConfigError(f"teacher of shape {teacher.shape} does not match {len(self.ids)} "
                               "training tokens")
-        Distillation(alpha, decay)  # validates alpha and its decay
+        _check_weights(alpha, decay)
         self.teacher = torch.as_tensor(teacher, dtype=torch.float32)
         self.positions = SeqDataLoader(np.arange(len(self.ids)), batch_size, num_steps,
                                        strategy=strategy, seed=seed)  # type: ignore[arg-type]
