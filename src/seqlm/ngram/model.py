@@ -239,8 +239,9 @@ class NgramLM:
         return self._distributions(self._encode(text))
 
     def _distributions(self, enc: Encoded, chunk: int = 1 << 15) -> np.ndarray:
-        """Score every vocabulary id at every target of ``enc``: each target gets its own window
-        (its context, then the candidate), all windows of one candidate scored in one pass."""
+        """Score every vocabulary id at every target of ``enc``: each (target, candidate) pair is
+        a window (the target's context, then the candidate); about ``chunk`` windows per pass,
+        so one context (sampling) or many (a teacher) both take few passes."""
         self._require_fitted()
         n, V, T = self.order, len(self.vocab), len(enc.targets)
         pad = np.concatenate([np.zeros(n - 1, dtype=np.int64), enc.seq.astype(np.int64)])
@@ -249,15 +250,17 @@ class NgramLM:
         cand = np.nonzero(self.predicted)[0]
         for a in range(0, T, chunk):
             t = enc.targets[a:a + chunk]
-            w = windows[t].copy()
-            ctx_len = np.minimum(t - enc.unit_start[t], n - 1)
-            rows = np.arange(len(t), dtype=np.int64) * n
-            starts = np.repeat(rows + (n - 1 - ctx_len), n)
-            ends = rows + n - 1
-            for v in cand:
-                w[:, -1] = v
-                sub = Encoded(w.reshape(-1), starts, ends, np.zeros(len(t), dtype=bool))
-                out[a:a + len(t), v] = np.exp(self._score_encoded(sub)[0])
+            lead = n - 1 - np.minimum(t - enc.unit_start[t], n - 1)  # slots before the unit
+            per_pass = max(1, chunk // len(t))
+            for b in range(0, len(cand), per_pass):
+                group = cand[b:b + per_pass]
+                w = np.repeat(windows[t][None], len(group), axis=0)  # (candidates, targets, n)
+                w[:, :, -1] = group[:, None]
+                rows = np.arange(w.shape[0] * w.shape[1], dtype=np.int64) * n
+                starts = np.repeat(rows + np.tile(lead, len(group)), n)
+                sub = Encoded(w.reshape(-1), starts, rows + n - 1, np.zeros(len(rows), dtype=bool))
+                lp = self._score_encoded(sub)[0].reshape(len(group), len(t))
+                out[a:a + len(t), group] = np.exp(lp).T
         if self.estimator == "stupid_backoff":
             out /= np.maximum(out.sum(axis=1, keepdims=True), np.finfo(float).tiny)
         return out
