@@ -151,7 +151,8 @@ class _Stdin:
         self.buffer = io.BufferedReader(io.BytesIO(data))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("data", [b"from stdin\n", gzip.compress(b"from stdin\n")])
+@pytest.mark.parametrize("data", [b"from stdin\n", gzip.compress(b"from stdin\n", mtime=0)],
+                         ids=["plain", "gzip"])
 def test_dash_reads_standard_input(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
     monkeypatch.setattr(sys, "stdin", _Stdin(data))
     assert read_text("-") == "from stdin\n"
