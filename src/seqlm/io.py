@@ -126,37 +126,38 @@ def check_output_path(path: str | os.PathLike[str], inputs: Iterable[str | os.Pa
     Refused: an empty path, an existing folder, a parent that is a file, a parent we may not
     write in, and a path that is one of ``inputs`` (writing over an input destroys it).
     """
-    text = os.fspath(path)
-    if not str(text).strip():
-        raise ConfigError(f"the {what} path is empty")
-    target = Path(text)
+    target = _nonempty(path, what)
     if target.is_dir():
         raise ConfigError(f"{what} {target} is an existing folder, expected a file path")
     for src in inputs:
         if str(src) != STDIO and same_file(target, src):
             raise ConfigError(f"{what} {target} is also an input; refusing to write over it")
-    parent = _existing_parent(target)
-    if not parent.is_dir():
-        raise ConfigError(f"cannot write {what} {target}: {parent} is not a folder")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise ConfigError(f"cannot write {what} {target}: no permission to write in {parent}")
+    _check_parent(target, what)
     return target
 
 
 def check_output_dir(path: str | os.PathLike[str], *, what: str = "output folder") -> Path:
     """Refuse an empty path, an existing file, or a place where the folder cannot be created."""
-    text = os.fspath(path)
-    if not str(text).strip():
-        raise ConfigError(f"the {what} path is empty")
-    target = Path(text)
+    target = _nonempty(path, what)
     if target.exists() and not target.is_dir():
         raise ConfigError(f"{what} {target} is an existing file, expected a folder")
+    _check_parent(target, what)
+    return target
+
+
+def _nonempty(path: str | os.PathLike[str], what: str) -> Path:
+    if not os.fspath(path).strip():
+        raise ConfigError(f"the {what} path is empty")
+    return Path(path)
+
+
+def _check_parent(target: Path, what: str) -> None:
+    """The nearest existing ancestor must be a folder we may write in."""
     parent = _existing_parent(target)
     if not parent.is_dir():
-        raise ConfigError(f"cannot create {what} {target}: {parent} is not a folder")
+        raise ConfigError(f"cannot write {what} {target}: {parent} is not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise ConfigError(f"cannot write {what} {target}: no permission to write in {parent}")
-    return target
 
 
 def _existing_parent(target: Path) -> Path:
