@@ -76,11 +76,8 @@ class LabelMap:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> LabelMap:
-        p = Path(path)
+        """Read a label map written by :meth:`save` (any failure: one DataError)."""
         try:
-            data = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise DataError(f"no such file: {p}") from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise DataError(f"{p} is not a JSON label map: {exc}") from None
-        return cls.from_dict(data)
+            return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise DataError(f"cannot read the label map {path}: {exc}") from None
