@@ -15,14 +15,15 @@ def _brute(tokens: list[str], n: int) -> Counter[tuple[str, ...]]:
     return c
 
 
-def test_ngram_counts_match_brute_force() -> None:
-    toks = load_text("timemachine", preset="letters").split()[:3000]
+def test_ngram_counts_match_brute_force(timemachine_excerpt: Path) -> None:
+    toks = load_text(timemachine_excerpt, preset="letters").split()[:3000]
     for n in (1, 2, 3, 4):
         assert ngram_counts(toks, n) == _brute(toks, n)
     with pytest.raises(ConfigError):
         ngram_counts(toks, 0)
 
 
+@pytest.mark.dataset("timemachine")
 def test_corpus_stats_on_time_machine() -> None:
     toks = load_text("timemachine", preset="letters").split()
     s = corpus_stats(toks, top_k=3)
@@ -35,8 +36,8 @@ def test_corpus_stats_on_time_machine() -> None:
         corpus_stats([])
 
 
-def test_zipf_plot_writes_png(tmp_path: Path) -> None:
+def test_zipf_plot_writes_png(tmp_path: Path, timemachine_excerpt: Path) -> None:
     out = tmp_path / "sub" / "z.png"
-    zipf_plot(load_text("timemachine").split(), out)
+    zipf_plot(load_text(timemachine_excerpt).split(), out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert [p.name for p in out.parent.iterdir()] == ["z.png"]

@@ -66,6 +66,7 @@ def test_load_text_sources(tmp_path: Path) -> None:
         load_text(str(p), split="valid")
 
 
+@pytest.mark.dataset("timemachine", "ptb")
 def test_load_text_real_corpora() -> None:
     tm = load_text("timemachine", preset="letters")
     # The book's preprocessing leaves 26 letters and the space.

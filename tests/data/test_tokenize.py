@@ -10,6 +10,7 @@ def test_word_and_char() -> None:
     assert char_tokenize("ab c") == ["a", "b", " ", "c"]
 
 
+@pytest.mark.dataset("jaychou")
 def test_char_level_on_chinese_lyrics() -> None:
     text = load_text("jaychou")
     toks = char_tokenize(text)
