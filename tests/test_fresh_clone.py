@@ -65,7 +65,7 @@ def test_fresh_clone_runs_three_quarters_and_says_why_the_rest_skip(tmp_path: Pa
     executed = 1 - len(skipped) / total
     assert executed >= MIN_EXECUTED, f"only {executed:.1%} of {total} tests would run"
     unexplained = {k: v for k, v in skipped.items()
-                   if not (_is_cuda(v) or "needs the " in v and "SEQLM_SHARED_DATA" in v)}
+                   if not (_is_cuda(v) or ("needs the " in v and "SEQLM_SHARED_DATA" in v))}
     assert not unexplained, f"skips that do not say what they need: {unexplained}"
     assert any("seqlm data fetch" in v for v in skipped.values())  # the check sees corpora
 

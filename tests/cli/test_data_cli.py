@@ -68,7 +68,7 @@ def test_stats_json_is_one_object_matching_an_independent_count(
 
 def test_stats_reads_compressed_standard_input(capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    data = gzip.compress("a b a\n".encode(), mtime=0)
+    data = gzip.compress(b"a b a\n", mtime=0)
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BufferedReader(
         io.BytesIO(data))))  # type: ignore[arg-type]
     rc, out, _ = run(["data", "stats", "-", "--json"], capsys)

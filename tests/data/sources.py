@@ -41,7 +41,9 @@ def write_toy(folder: Path, name: str = "toy-corpus", url: str | None = None) ->
 @contextmanager
 def registered(ds: Dataset) -> Iterator[Dataset]:
     """Register ``ds`` for the block (replacing an entry of the same name), then restore."""
-    old = DATASETS[ds.name] if ds.name in DATASETS else None
+    old = None
+    if ds.name in DATASETS:  # a Registry, not a dict: no .get
+        old = DATASETS[ds.name]
     DATASETS.unregister(ds.name)
     register_dataset(lambda: ds)
     try:
