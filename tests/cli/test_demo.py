@@ -11,6 +11,7 @@ def _numbers(out: str) -> list[str]:
     return [line for line in out.splitlines() if "/s" not in line and "done in" not in line]
 
 
+@pytest.mark.dataset("timemachine")  # it checks that the demo uses the book when reachable
 def test_demo_quick_runs_every_step_reproducibly(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     runs = []

@@ -212,6 +212,7 @@ def test_fixed_vocabulary_with_oov_matches() -> None:
     assert_same_model("a b zz\n<unk> q a", "q r a", order=2, vocab=base.vocab)
 
 
+@pytest.mark.dataset("ptb")
 def test_ptb_slice_matches() -> None:
     lines = load_text("ptb", split="train").splitlines()
     train, test = "\n".join(lines[:4000]), "\n".join(lines[4000:4400])

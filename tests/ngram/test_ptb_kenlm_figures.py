@@ -9,11 +9,13 @@ moves the perplexity by 0.0002.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from seqlm.data import load_text
 from seqlm.ngram import NgramLM
 
 
+@pytest.mark.dataset("ptb")
 def test_ptb_trigram_matches_kenlm() -> None:
     model = NgramLM(3).fit(load_text("ptb", split="train"))
     assert model.num_ngrams == [10_001, 264_990, 586_558]
@@ -24,6 +26,7 @@ def test_ptb_trigram_matches_kenlm() -> None:
     assert abs(result.ppl - 148.28) < 0.05
 
 
+@pytest.mark.dataset("timemachine")
 def test_timemachine_characters_match_kenlm() -> None:
     """Book preprocessing (27 symbols), first 90% / last 10% by position, stream mode.
 
