@@ -68,11 +68,7 @@ split_text(Split *sp, const unsigned char *p, Py_ssize_t n)
             continue;
         }
         Py_ssize_t start = i;
-        uint64_t h = FNV_OFFSET;
-        do {
-            h = (h ^ p[i]) * FNV_PRIME;
-            i++;
-        } while (i < n && !space_len(p + i, n - i, &brk));
+        uint64_t h = scan_token(p, n, &i);
         int64_t id = table_intern(&sp->table, p + start, i - start, h);
         if (id < 0 || (lines && sp->line_tokens == 0 && emit(sp, sp->bos) < 0)
             || emit(sp, id) < 0)

@@ -322,18 +322,6 @@ word_id(const Engine *e, const unsigned char *s, Py_ssize_t len, int *oov)
     return id < 0 ? e->unk : id;
 }
 
-/* Whitespace length at p (0 if none), *brk when it ends a line; ASCII inline. */
-static inline Py_ssize_t
-space_at(const unsigned char *p, Py_ssize_t left, int *brk)
-{
-    if (p[0] < 0x80) {
-        unsigned char c = ASCII_SPACE[p[0]];
-        *brk = c == 2;
-        return c != 0;
-    }
-    return utf8_space_len(p, left, brk);
-}
-
 /* Walk the tokens of text (str.split() per str.splitlines() line in sentence mode, with
  * <s> (bos) before and </s> (eos) after every non-empty line); one pass, hashing each token
  * while scanning it. 0 or -1. */
@@ -343,7 +331,7 @@ walk_text(Walk *k, const unsigned char *p, Py_ssize_t n, int64_t bos, int64_t eo
     int sentence = bos >= 0, brk = 0, in_line = 0;
     Py_ssize_t i = 0, w;
     while (i < n) {
-        if ((w = space_at(p + i, n - i, &brk)) != 0) {
+        if ((w = space_len(p + i, n - i, &brk)) != 0) {
             if (brk && sentence && in_line) {
                 if (walk_word(k, eos, 0) < 0)
                     return -1;
@@ -353,11 +341,7 @@ walk_text(Walk *k, const unsigned char *p, Py_ssize_t n, int64_t bos, int64_t eo
             continue;
         }
         Py_ssize_t start = i;
-        uint64_t h = FNV_OFFSET;
-        do {
-            h = (h ^ p[i]) * FNV_PRIME;
-            i++;
-        } while (i < n && (p[i] < 0x80 ? !ASCII_SPACE[p[i]] : !utf8_space_len(p + i, n - i, &brk)));
+        uint64_t h = scan_token(p, n, &i);
         if (sentence && !in_line) {
             k->ctx[0] = (int32_t)bos;
             k->L = k->e->order > 1;

@@ -234,6 +234,19 @@ fnv1a(const unsigned char *s, Py_ssize_t len)
     return h;
 }
 
+/* Scan the token that starts at p[*i] (not whitespace) to its end; returns its FNV-1a hash. */
+static inline uint64_t
+scan_token(const unsigned char *p, Py_ssize_t n, Py_ssize_t *i)
+{
+    int brk;
+    uint64_t h = FNV_OFFSET;
+    do {
+        h = (h ^ p[*i]) * FNV_PRIME;
+        (*i)++;
+    } while (*i < n && !space_len(p + *i, n - *i, &brk));
+    return h;
+}
+
 /* Free a table's storage. */
 static inline void
 table_free(Table *t)
