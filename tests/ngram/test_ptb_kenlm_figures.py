@@ -14,6 +14,8 @@ import pytest
 from seqlm.data import load_text
 from seqlm.ngram import NgramLM
 
+pytestmark = pytest.mark.usefixtures("both_paths")  # compiled and numpy
+
 
 @pytest.mark.dataset("ptb")
 def test_ptb_trigram_matches_kenlm() -> None:
