@@ -13,7 +13,8 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 TORCH_FREE_MODULES = ["seqlm", "seqlm.data", "seqlm.ngram", "seqlm.io", "seqlm.cli.common",
                       "seqlm.cli.main"]
 HELP_ARGVS = [["--help"], ["ngram", "--help"], ["ngram", "fit", "--help"], ["data", "--help"],
-              ["data", "stats", "--help"], ["series", "--help"], ["rnn", "--help"]]
+              ["data", "stats", "--help"], ["series", "--help"], ["rnn", "--help"],
+              ["demo", "--help"]]
 
 
 def _loads_torch(code: str) -> bool:
@@ -48,3 +49,25 @@ def test_help_does_not_load_torch() -> None:
 def test_the_probe_can_fail() -> None:
     """The check itself sees torch when something does import it."""
     assert _loads_torch("import seqlm.train")
+
+
+def test_top_level_help_imports_no_verb_group() -> None:
+    """`seqlm --help` lists the groups from main.COMMANDS without importing any of them."""
+    code = ("import contextlib, io, sys\nfrom seqlm.cli.main import COMMANDS, main\n"
+            "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+            "    assert main(['--help']) == 0\n"
+            "assert all(name in out.getvalue() for name in COMMANDS)\n"
+            "loaded = [m for m, _, _ in COMMANDS.values() if m in sys.modules]\n"
+            "assert not loaded and 'numpy' not in sys.modules, loaded")
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+
+
+def test_every_listed_command_loads_and_runs_its_help() -> None:
+    from seqlm.cli.main import COMMANDS, load_command
+
+    for name in COMMANDS:
+        cmd = load_command(name)
+        assert cmd.name == name and cmd.get_help  # a click command, named as listed

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
 
 from seqlm.errors import ConfigError
@@ -61,6 +60,7 @@ OverwriteOption = typer.Option(
 
 def seed_everything(seed: int, threads: int = 0) -> None:
     """Seed Python, NumPy and torch; optionally fix torch's CPU thread count."""
+    import numpy as np
     import torch
 
     random.seed(seed)
@@ -77,6 +77,8 @@ def echo(msg: str = "") -> None:
 
 def _plain(value: Any) -> Any:
     """JSON-ready: numpy scalars/arrays to Python, paths to str, NaN/inf to null."""
+    import numpy as np
+
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         value = dataclasses.asdict(value)
     if isinstance(value, dict):

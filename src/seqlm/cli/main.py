@@ -3,33 +3,75 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import importlib
 import os
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from seqlm import __version__
-from seqlm.cli import data as data_cli
-from seqlm.cli import demo as demo_cli
-from seqlm.cli import ngram as ngram_cli
-from seqlm.cli import rnn as rnn_cli
-from seqlm.cli import series as series_cli
 from seqlm.errors import SeqlmError
+
+# name -> (module, attribute: a Typer app or a command function, one-line summary).
+# A verb group's module is imported only when that group runs, so `seqlm --help` stays fast
+# and never imports torch. Sub-command groups of the other parts are added here, one line each.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "data": ("seqlm.cli.data", "app", "Registered corpora: list, info, fetch, stats."),
+    "ngram": ("seqlm.cli.ngram", "app", "Counting n-gram language models: fit, score, "
+              "generate, convert."),
+    "series": ("seqlm.cli.series", "app", "Series models: fit, predict, evaluate, plot."),
+    "demo": ("seqlm.cli.demo", "demo", "The seed lecture end to end: corpus statistics, "
+             "n-grams, an RNN LM, series models."),
+    "rnn": ("seqlm.cli.rnn", "app", "RNN language models: train, eval, generate, score, "
+            "compare."),
+}
+
+
+@functools.cache
+def load_command(name: str) -> Any:
+    """Import the module behind ``name`` and turn its Typer app or function into a command."""
+    module, attr, _ = COMMANDS[name]
+    obj = getattr(importlib.import_module(module), attr)
+    if not isinstance(obj, typer.Typer):
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(name)(obj)
+        obj = single
+    obj.rich_markup_mode = None  # plain help and no completion options, as for the whole CLI
+    obj._add_completion = False
+    cmd = typer.main.get_command(obj)
+    cmd.name = name
+    return cmd
+
+
+class LazyGroup(TyperGroup):
+    """The top-level group: lists COMMANDS from the table, imports one only to run it."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *super().list_commands(ctx)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS:
+            return load_command(cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [(name, summary) for name, (_, _, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
 
 app = typer.Typer(
     name="seqlm",
+    cls=LazyGroup,
     help="Sequence models and language models: n-grams, series models and RNNs.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.add_typer(data_cli.app, name="data")
-app.add_typer(ngram_cli.app, name="ngram")
-app.add_typer(series_cli.app, name="series")
-app.command("demo")(demo_cli.demo)
-app.add_typer(rnn_cli.app, name="rnn")
-# Sub-command groups of the other parts are added here, one line each.
 
 
 def _version(value: bool) -> None:

@@ -9,8 +9,6 @@ import os
 import shutil
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import zipfile
 from collections.abc import Collection, Iterator
 from pathlib import Path, PurePosixPath
@@ -20,8 +18,6 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: leftovers are cleaned by age instead
     fcntl = None  # type: ignore[assignment]
-
-from tqdm.auto import tqdm
 
 from seqlm.data.dataset import MAX_DOWNLOAD
 from seqlm.errors import DatasetError
@@ -99,6 +95,9 @@ def temp_beside(target: Path) -> Iterator[tuple[int, str]]:
 
 
 def _open_url(url: str, timeout: float) -> Any:
+    import urllib.error  # lazily: http.client and email cost start-up time for every command
+    import urllib.request
+
     try:
         return urllib.request.urlopen(url, timeout=timeout)
     except (urllib.error.URLError, OSError, ValueError) as exc:
@@ -149,6 +148,8 @@ def download(
             if total is not None and total > max_bytes:
                 raise DatasetError(f"{url} announces {total:,} bytes, more than the {max_bytes:,} "
                                    f"this file may have; refusing")
+            from tqdm.auto import tqdm
+
             with tqdm(total=total, unit="B", unit_scale=True, desc=target.name,
                       disable=None if progress else True, leave=False) as bar:
                 digest = _copy_capped(resp, out, url, max_bytes, bar)
