@@ -35,8 +35,8 @@ def test_fit_then_predict_modes(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert rc == 0 and "linear-ar(aic=" in out and model.is_file()
     rc, out, _ = run(["series", "predict", str(model), "--seed", "3"], capsys)
     lines = out.strip().splitlines()
-    assert rc == 0 and lines[0] == "index,k,observed,prediction" and len(lines) == 1 + 396
-    assert lines[1].startswith("604,1,")
+    assert rc == 0 and lines[0] == "index,time,k,observed,prediction" and len(lines) == 1 + 396
+    assert lines[1].startswith("604,605,1,")  # the synthetic series' time is t = index + 1
     pred = tmp_path / "p.csv"
     rc, _, _ = run(["series", "predict", str(model), "--mode", "k-step", "--ks", "1,4",
                     "--interval", "0.9", "--out", str(pred), "--seed", "3"], capsys)
@@ -100,7 +100,7 @@ def test_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         ([*ev, str(tmp_path / "none.csv")], "no such file"),
         (["series", "predict", str(tmp_path / "none.pt")], "no such model file"),
         (["series", "fit", "synthetic", "--model", "ar,naive"], "one model"),
-        (["series", "fit", "synthetic", "--burn-in", "64"], "burn_in"),
+        (["series", "fit", "synthetic", "--model", "latent", "--burn-in", "64"], "burn_in"),
         (["series", "fit", "synthetic", "--model", "latent", "--lr", "nan", *FAST[2:]],
          "learning rate"),
     ]
@@ -115,7 +115,7 @@ def test_fit_resumes_from_a_checkpoint(capsys: pytest.CaptureFixture[str], tmp_p
     from seqlm.series.persist import load_model
 
     common = ["series", "fit", "sunspots", "--model", "latent", "--hidden", "4", "--device",
-              "cpu", "--threads", "1", "--seed", "5"]
+              "cpu", "--threads", "1", "--seed", "5", "--no-progress"]
     assert main([*common, "--epochs", "4", "--out", str(tmp_path / "a.pt")]) == 0
     assert main([*common, "--epochs", "2", "--run-dir", str(tmp_path / "run"),
                  "--out", str(tmp_path / "half.pt")]) == 0

@@ -47,6 +47,14 @@ class Forecaster(ABC):
         with np.errstate(over="ignore", invalid="ignore"):
             return self._paths(y, origins, horizon)
 
+    def meta(self) -> dict[str, Any]:
+        """Plain values that, with :meth:`state_dict`, rebuild the fitted model (``restore``)."""
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        """Tensors of the fitted model (none for the numpy models)."""
+        return {}
+
     def predict(self, n: int, history: Any) -> np.ndarray:
         """Free-running forecast of the ``n`` values that follow ``history``."""
         y = as_values(history, "history")
