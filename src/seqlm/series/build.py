@@ -20,8 +20,7 @@ from seqlm.series.models import (
     Preprocessed,
     SeasonalNaiveForecaster,
 )
-from seqlm.series.models.registry import MODELS as MODEL_CLASSES
-from seqlm.series.models.registry import canonical
+from seqlm.series.models.registry import SERIES, canonical
 from seqlm.series.transform import Differencing
 
 MODELS = ("auto", "naive", "seasonal_naive", "linear_ar", "mlp", "latent")
@@ -79,7 +78,7 @@ def build_model(name: str, tau: int | str = 4, season: int | None = None,
             model = LatentRNNForecaster(hidden, cell, seq_len=seq_len, burn_in=burn_in,
                                         settings=NeuralSettings(**{**defaults, **s}))
     else:  # a model registered elsewhere: built from the options its class takes
-        cls = MODEL_CLASSES[kind]
+        cls = SERIES[kind]
         opts = {"tau": tau, "season": season, "hidden": hidden, "max_lags": max_lags,
                 "horizon": horizon, **settings}
         model = cls.from_options(opts) if hasattr(cls, "from_options") else cls()

@@ -12,10 +12,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from seqlm.errors import ConfigError, DataError
+from seqlm.registry import Registry
 
 BUILTIN = ("baselines", "linear_ar", "direct", "hybrid", "preprocessed", "blend", "auto", "mlp",
            "latent", "ensemble")  # modules of seqlm.series.models that register a model
-MODELS: dict[str, type] = {}
+SERIES: Registry[type] = Registry("series model")  # the core registry mechanism
 ALIASES: dict[str, str] = {}
 T = TypeVar("T")
 
@@ -24,10 +25,8 @@ def register(kind: str, aliases: tuple[str, ...] = ()) -> Callable[[type[T]], ty
     """Class decorator: the model is built, saved and loaded under ``kind``."""
 
     def deco(cls: type[T]) -> type[T]:
-        if kind in MODELS and MODELS[kind] is not cls:
-            raise ConfigError(f"series model {kind!r} is already registered")
+        SERIES.add(kind, cls)  # raises ConfigError if another class has the name
         cls.kind = kind  # type: ignore[attr-defined]
-        MODELS[kind] = cls
         for a in aliases:
             ALIASES[a] = kind
         return cls
@@ -47,23 +46,24 @@ def canonical(name: str) -> str:
     """The registered name for ``name`` or one of its aliases (old spellings)."""
     load_builtin()
     kind = ALIASES.get(name, name)
-    if kind not in MODELS:
+    if kind not in SERIES:
         raise ConfigError(f"unknown model {name!r}; choose from {', '.join(names())}")
     return kind
 
 
 def names() -> list[str]:
     load_builtin()
-    return sorted(MODELS)
+    return sorted(SERIES.names())
 
 
 def record(model: Any) -> dict[str, Any]:
     """``{"kind", "meta", "state"}`` of a fitted registered model."""
     kind = getattr(type(model), "kind", None)
-    if kind is None or MODELS.get(kind) is not type(model):
+    if kind is None or kind not in SERIES or SERIES[kind] is not type(model):
         raise DataError(f"cannot save a {type(model).__name__}: it is not a registered model")
-    fitted: Any = model
-    return {"kind": kind, "meta": fitted.meta(), "state": fitted.state_dict()}
+    meta, state = getattr(model, "meta", None), getattr(model, "state_dict", None)
+    return {"kind": kind, "meta": meta() if callable(meta) else {},
+            "state": state() if callable(state) else {}}
 
 
 def from_record(rec: Any, where: str = "model file") -> Any:
@@ -74,11 +74,12 @@ def from_record(rec: Any, where: str = "model file") -> Any:
     if not isinstance(meta, dict) or not isinstance(state, dict):
         raise DataError(f"{where}: damaged model record ('meta' and 'state' must be dicts)")
     kind = rec.get("kind", meta.get("kind"))
-    if ALIASES.get(str(kind), str(kind)) not in MODELS:
+    name = ALIASES.get(str(kind), str(kind))
+    if name not in SERIES:
         load_builtin()
-    cls = MODELS.get(ALIASES.get(str(kind), str(kind)))
-    if cls is None:
+    if name not in SERIES:
         raise DataError(f"{where}: unknown model kind {kind!r}")
+    cls = SERIES[name]
     try:
         return cls.restore(meta, state)  # type: ignore[attr-defined]
     except DataError:
