@@ -62,6 +62,10 @@ def load_npy(path: str | Path, name: str | None = None) -> Series:
         raise DataError(f"no such file: {path}") from None
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a numpy .npy array ({exc})") from None
+    if np.iscomplexobj(arr):
+        raise DataError(f"{path}: complex values are not a real-valued series")
+    if arr.size == 0:
+        raise DataError(f"{path}: the array is empty")
     return from_array(arr, name=name or Path(path).stem)
 
 
