@@ -192,7 +192,14 @@ def fit_cmd(
                           "without preprocessing options")
     if resume is not None and not resume.is_file():
         raise DataError(f"no such checkpoint: {resume}")
-    fit_split(m, y, split, **({"out": run_dir, "resume": resume} if neural else {}))
+    try:
+        fit_split(m, y, split, **({"out": run_dir, "resume": resume} if neural else {}))
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
+        if resume is None:
+            raise
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise DataError(f"--resume {resume}: not a checkpoint of this {model} model "
+                        f"({type(exc).__name__}: {first})") from None
     _print_choices(m)
     start = max(m.min_history, split.test_start)
     test_mse = float(np.mean((one_step(m, y, start) - y[start:]) ** 2))

@@ -70,7 +70,7 @@ def from_record(rec: Any, where: str = "model file") -> Any:
     """Rebuild a model from :func:`record`'s dict; a damaged record raises DataError."""
     if not isinstance(rec, dict):
         raise DataError(f"{where}: damaged model record (not a dict)")
-    meta, state = rec.get("meta"), rec.get("state", {})
+    meta, state = rec.get("meta"), rec.get("state")
     if not isinstance(meta, dict) or not isinstance(state, dict):
         raise DataError(f"{where}: damaged model record ('meta' and 'state' must be dicts)")
     kind = rec.get("kind", meta.get("kind"))
