@@ -34,6 +34,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchutil import machine_line, parser
 
+BENCH = {"quick": ["--quick", "--threads", "1"], "full": [["--threads", "1"]]}
 H = 12
 Fit = Callable[[np.ndarray, int | None], Callable[[np.ndarray, np.ndarray, int], np.ndarray]]
 
@@ -123,7 +124,7 @@ def fit_ets(y: np.ndarray, m: int | None) -> Any:
             try:
                 res = ExponentialSmoothing(y, trend=trend, damped_trend=trend,
                                            seasonal=seasonal).fit(disp=False)
-            except Exception:  # noqa: BLE001 - a configuration statsmodels cannot fit
+            except Exception:
                 continue
             if best is None or res.aic < best.aic:
                 best = res
@@ -172,7 +173,7 @@ def run_series(name: str, y: np.ndarray, m: int | None, models: dict[str, Any],
             warnings.simplefilter("ignore")
             try:
                 out[label] = scores(fit(y[:start], m), y, start)
-            except Exception as exc:  # noqa: BLE001 - report a reference that fails, go on
+            except Exception as exc:
                 print(f"  {name}: {label} failed ({type(exc).__name__}: {exc})")
                 continue
         print(f"  {name:<26} {label:<14} 1-step {out[label][0]:>10.4g}  h=1..{H} "
@@ -184,7 +185,7 @@ def run_series(name: str, y: np.ndarray, m: int | None, models: dict[str, Any],
 
 
 def report(results: dict[str, dict[str, tuple[float, float]]]) -> None:
-    print(f"\nauto / best of AutoReg(AIC), SARIMA, ETS (target <= 1.05 each, <= 0.95 geo-mean)")
+    print("\nauto / best of AutoReg(AIC), SARIMA, ETS (target <= 1.05 each, <= 0.95 geo-mean)")
     print(f"{'series':<26} {'1-step':>8} {'h=1..12':>8}   best reference (h=1..12)")
     ratios: dict[int, list[float]] = {0: [], 1: []}
     for name, r in results.items():

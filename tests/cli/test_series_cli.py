@@ -202,11 +202,9 @@ def test_outputs_never_overwrite_inputs(capsys: pytest.CaptureFixture[str],
     np.save(data, np.sin(np.arange(200) / 5))
     before = data.read_bytes()
     model = tmp_path / "m.pt"
-    cases = [
-        (["series", "fit", str(data), "--model", "ar", "--out", str(data)], "input"),
-        (["series", "fit", str(data), "--model", "ar", "--out", str(tmp_path)], "folder"),
-        (["series", "fit", str(data), "--model", "ar", "--out", str(data / "x.pt")], "is a file"),
-    ]
+    fit = ["series", "fit", str(data), "--model", "ar", "--out"]
+    cases = [([*fit, str(data)], "input"), ([*fit, str(tmp_path)], "existing folder"),
+             ([*fit, str(data / "x.pt")], "not a folder")]
     for args, needle in cases:
         rc, _, err = run(args, capsys)
         assert_one_line_error(rc, err, needle)

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import typer
 
-from seqlm.cli.common import echo, seed_everything
+from seqlm.cli.common import echo, emit_json, output_file, seed_everything
 from seqlm.errors import ConfigError, DataError
-from seqlm.io import atomic_write
+from seqlm.io import atomic_write, check_output_dir
 
 EXAMPLES = "\b\nExample:\n  "
 
@@ -105,22 +105,15 @@ def _one(models: dict[str, Any]) -> Any:
 
 
 def _check_out(out: Path | None, *inputs: str | Path | None, folder: bool = False) -> None:
-    """Refuse an output that is an input, an existing folder (or file, for a folder output),
-    or lies under a file."""
+    """Refuse an output that is an input, a folder (a file, for a folder output), or lies
+    under a file: one line, before any work (seqlm.io's shared checks)."""
     if out is None:
         return
-    if str(out) == "":
-        raise ConfigError("--out is empty")
-    for src in inputs:
-        if src is not None and Path(src).exists() and out.exists() and out.samefile(src):
-            raise ConfigError(f"--out {out} is an input of this command; refusing to overwrite it")
-    if not folder and out.is_dir():
-        raise ConfigError(f"--out {out} is a folder; give a file name")
-    if folder and out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out} exists and is not a folder")
-    parent = next((q for q in out.parents if q.exists()), None)
-    if parent is not None and not parent.is_dir():
-        raise ConfigError(f"--out {out}: {parent} is a file, not a folder")
+    if folder:
+        check_output_dir(out, what="--out folder")
+    else:
+        output_file(out, tuple(i for i in inputs if i is not None), what="--out",
+                    stdout_ok=False)
 
 
 def _write(out: Path, text: str) -> None:
@@ -321,7 +314,6 @@ def evaluate_cmd(
                                   help="Show a progress bar (neural models)."),
 ) -> None:
     """Fit the models on a split and print their errors on the test span."""
-    import json
     from dataclasses import asdict
 
     from seqlm.series.evaluate import (
@@ -360,9 +352,9 @@ def evaluate_cmd(
         table = format_table(rows)
         head += " (k = 'free': free-running over the whole test span)"
     if json_out:
-        echo(json.dumps({"data": series.name, "values": len(y), "train": split.train_end,
-                         "test": split.test_len, "horizon": horizon,
-                         "scores": [asdict(r) for r in rows]}))
+        emit_json({"data": series.name, "values": len(y), "train": split.train_end,
+                   "test": split.test_len, "horizon": horizon,
+                   "scores": [asdict(r) for r in rows]})
     else:
         echo(head)
         echo(table)
