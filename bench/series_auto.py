@@ -8,13 +8,14 @@ random walk, regime switch). Each model is fitted once on the values before the 
 last 20%, at least H + 20 values) and forecasts h = 1..H from every origin in the test span
 with the fitted parameters (statsmodels: ``apply``; statsforecast: ``forward``). SARIMA is
 statsmodels' SARIMAX with orders chosen by pmdarima's stepwise AIC search (auto_arima, which
-fits SARIMAX); ETS is statsmodels' state-space exponential smoothing, trend (damped) and season
-chosen by AIC; AutoReg's maximum lag is auto's (max(12, 2m + 1)).
+fits SARIMAX; ``--quick``: SARIMA(1,d,1)(0,D,1)_m with d and D from the KPSS/seasonal-strength
+tests, no order search); ETS is statsmodels' state-space exponential smoothing, trend
+(damped) and season chosen by AIC; AutoReg's maximum lag is auto's (max(12, 2m + 1)).
 
 Printed: 1-step and pooled h = 1..H RMSE per model, auto's ratio to the best of AutoReg/SARIMA/
 ETS, the geometric means, the nonlinear series against their oracle, 10 seeds of auto on three
-series (worst / median), and auto's fit time on a 600-point monthly series and the latent GRU's on 1,000 values (process
-CPU time).
+series (worst / median), auto's fit time on a 600-point monthly series and the latent GRU's
+on 1,000 values (process CPU time).
 
     python bench/series_auto.py [--quick] [--threads 1]
 """
@@ -106,6 +107,21 @@ def _apply_loop(res: Any) -> Any:
         return np.stack([np.asarray(res.apply(full[:o]).forecast(h)) for o in origins])
 
     return predict
+
+
+def fit_sarima_fixed(y: np.ndarray, m: int | None) -> Any:
+    """--quick: SARIMA(1,d,1)(0,D,1)_m with d from KPSS and D from the seasonal strength (the
+    tests auto uses), so the quick run does not spend minutes in the order search."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from seqlm.series import stattests
+
+    d = 0 if stattests.is_stationary(y) else 1
+    D = int(bool(m) and stattests.seasonal_strength(np.diff(y) if d else y, m or 1) >= 0.64)
+    seasonal = (0, D, 1, m) if m and D else (0, 0, 0, 0)
+    res = SARIMAX(y, order=(1, d, 1), seasonal_order=seasonal,
+                  trend="c" if d + D == 0 else "n").fit(disp=False)
+    return _apply_loop(res)
 
 
 def fit_sarima(y: np.ndarray, m: int | None) -> Any:
@@ -257,6 +273,8 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     print(machine_line())
     print(f"cpu: {platform.processor() or platform.machine()}, python {platform.python_version()}")
+    if args.quick:
+        CLASSICAL["SARIMA"] = fit_sarima_fixed
     models = {"auto": fit_auto, **CLASSICAL}
     if not args.quick:
         try:
