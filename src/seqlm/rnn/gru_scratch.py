@@ -11,33 +11,26 @@ H~_t = tanh(X_t W_xh + R_t * (H_{t-1} W_hh) + b_h): the cuDNN form that torch.nn
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
+from seqlm.rnn.config import RNNConfig
+from seqlm.rnn.registry import CELLS
 from seqlm.rnn.scratch_base import ScratchModel
 
 
+@CELLS.register("gru_scratch", config=RNNConfig)
 class GRUScratch(ScratchModel):
     """One GRU layer, one time step at a time; state H (batch, hidden)."""
 
     kind = "gru_scratch"
 
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        reset_after: bool = False,
-        init: str = "torch",
-        dropout: float = 0.0,
-        weight_drop: float = 0.0,
-        tie_weights: bool = False,
-    ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout, weight_drop, tie_weights)
-        self.reset_after = bool(reset_after)
-        self.config["reset_after"] = self.reset_after
+    options = frozenset({"init", "reset_after"})
+
+    def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
+        super().__init__(config, **settings)
+        self.reset_after = self.hparams.reset_after
         self.W_xr, self.W_hr, self.b_r = self.triple()
         self.W_xz, self.W_hz, self.b_z = self.triple()
         self.W_xh, self.W_hh, self.b_h = self.triple()

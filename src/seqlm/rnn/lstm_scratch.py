@@ -14,28 +14,19 @@ from typing import Any
 
 import torch
 
+from seqlm.rnn.config import RNNConfig
+from seqlm.rnn.registry import CELLS
 from seqlm.rnn.scratch_base import ScratchModel
 
 
+@CELLS.register("lstm_scratch", config=RNNConfig)
 class LSTMScratch(ScratchModel):
     """One LSTM layer, one time step at a time; state (H, C), each (batch, hidden)."""
 
     kind = "lstm_scratch"
 
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        init: str = "torch",
-        dropout: float = 0.0,
-        weight_drop: float = 0.0,
-        tie_weights: bool = False,
-    ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout, weight_drop, tie_weights)
+    def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
+        super().__init__(config, **settings)
         self.W_xi, self.W_hi, self.b_i = self.triple()
         self.W_xf, self.W_hf, self.b_f = self.triple()
         self.W_xo, self.W_ho, self.b_o = self.triple()

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 
-from seqlm.errors import ConfigError
+from seqlm.rnn.config import RNNConfig
+from seqlm.rnn.registry import CELLS
 from seqlm.rnn.scratch_base import ScratchModel
 
 NONLINEARITIES = {"tanh": torch.tanh, "relu": torch.relu}
 
 
+@CELLS.register("rnn_scratch", config=RNNConfig)
 class RNNScratch(ScratchModel):
     """One recurrent layer written as the formula, one time step at a time.
 
@@ -18,26 +22,12 @@ class RNNScratch(ScratchModel):
 
     kind = "rnn_scratch"
 
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        nonlinearity: str = "tanh",
-        init: str = "torch",
-        dropout: float = 0.0,
-        weight_drop: float = 0.0,
-        tie_weights: bool = False,
-    ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout, weight_drop, tie_weights)
-        if nonlinearity not in NONLINEARITIES:
-            raise ConfigError(f"unknown nonlinearity {nonlinearity!r}; use tanh or relu")
-        self.nonlinearity = nonlinearity
-        self.phi = NONLINEARITIES[nonlinearity]
-        self.config["nonlinearity"] = nonlinearity
+    options = frozenset({"init", "nonlinearity"})
+
+    def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
+        super().__init__(config, **settings)
+        self.nonlinearity = self.hparams.nonlinearity
+        self.phi = NONLINEARITIES[self.nonlinearity]
         self.W_xh, self.W_hh, self.b_h = self.triple()
         self.reset_parameters()
 
