@@ -9,7 +9,7 @@ from seqlm.rnn.gru_scratch import GRUScratch
 from seqlm.rnn.lm import RNNLM
 from seqlm.rnn.lstm_scratch import LSTMScratch
 from seqlm.rnn.mixture import Interpolated
-from seqlm.rnn.registry import CELLS, KINDS, build_model
+from seqlm.rnn.registry import CELLS, KINDS, build_model, register_cell
 from seqlm.rnn.rnn_scratch import RNNScratch
 from seqlm.rnn.state import State, detach_state
 from seqlm.rnn.torch_models import TorchRNN
@@ -31,4 +31,5 @@ __all__ = [
     "detach_state",
     "lm_tokens",
     "lm_vocab",
+    "register_cell",
 ]

@@ -11,36 +11,26 @@ H~_t = tanh(X_t W_xh + R_t * (H_{t-1} W_hh) + b_h): the cuDNN form that torch.nn
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 
-from seqlm.rnn.config import RNNConfig
-from seqlm.rnn.registry import CELLS
+from seqlm.rnn.registry import register_cell
 from seqlm.rnn.scratch_base import ScratchModel
 
 
-@CELLS.register("gru_scratch", config=RNNConfig)
+@register_cell("gru_scratch")
 class GRUScratch(ScratchModel):
     """One GRU layer, one time step at a time; state H (batch, hidden)."""
 
-    kind = "gru_scratch"
-
     options = frozenset({"init", "reset_after"})
 
-    def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
-        super().__init__(config, **settings)
+    def make_parameters(self) -> None:
         self.reset_after = self.hparams.reset_after
         self.W_xr, self.W_hr, self.b_r = self.triple()
         self.W_xz, self.W_hz, self.b_z = self.triple()
         self.W_xh, self.W_hh, self.b_h = self.triple()
-        self.reset_parameters()
 
-    def forward(
-        self, X: torch.Tensor, state: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        self.check_input(X)
-        H = self.begin_state(X.shape[0], X.device) if state is None else state
+    def recur(self, X: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        H = state
         XW_xr = self.project(X, self.W_xr, self.b_r)  # input terms of every step, batched
         XW_xz = self.project(X, self.W_xz, self.b_z)
         XW_xh = self.project(X, self.W_xh, self.b_h)
@@ -58,4 +48,4 @@ class GRUScratch(ScratchModel):
                 H_tilde = torch.tanh(XW_xh[t] + (R * H) @ W_hh)
             H = Z * H + (1 - Z) * H_tilde
             hiddens.append(H)
-        return self.output(hiddens), H
+        return torch.stack(hiddens, dim=1), H

@@ -40,6 +40,23 @@ class ScratchModel(SequenceModel):
         else:
             self.W_hq = nn.Parameter(torch.empty(self.num_hiddens, self.output_size))
         self.b_q = nn.Parameter(torch.empty(self.output_size))
+        self.make_parameters()
+        self.reset_parameters()
+
+    def make_parameters(self) -> None:
+        """Create the cell's own parameters (W_x*, W_h*, b_* per gate, see :meth:`triple`)."""
+        raise NotImplementedError
+
+    def recur(self, X: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
+        """The cell's recurrence from ``state``: H_t of every step (batch, steps, hidden) and
+        the final state; ``X`` already checked."""
+        raise NotImplementedError
+
+    def hidden_states(self, X: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """H_t of every step before the output layer, and the final state (from zeros if
+        ``state`` is None): what an encoder reads."""
+        self.check_input(X)
+        return self.recur(X, self.begin_state(X.shape[0], X.device) if state is None else state)
 
     def triple(self) -> tuple[nn.Parameter, nn.Parameter, nn.Parameter]:
         """(W_x*, W_h*, b_*) for one gate, uninitialised: input weights, recurrent weights, bias."""
@@ -78,11 +95,16 @@ class ScratchModel(SequenceModel):
             return torch.matmul(self.drop(self.embedding(X.T)), W) + b
         return torch.matmul(X.transpose(0, 1).to(W.dtype), W) + b
 
-    def output(self, hiddens: list[torch.Tensor]) -> torch.Tensor:
+    def forward(self, X: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """O (batch, steps, output_size) and the final state: the cell's H_t, then the output."""
+        hiddens, state = self.hidden_states(X, state)
+        return self.output(hiddens), state
+
+    def output(self, hiddens: torch.Tensor) -> torch.Tensor:
         """O_t = H_t W_hq + b_q for all steps at once: (batch, steps, output_size)."""
         W_hq = self.embedding.weight.T if self.embedding is not None and self.tie_weights \
             else self.W_hq
-        return torch.matmul(self.drop(torch.stack(hiddens, dim=1)), W_hq) + self.b_q
+        return torch.matmul(self.drop(hiddens), W_hq) + self.b_q
 
     def begin_state(self, batch_size: int, device: Any = None) -> Any:
         """H_0 = 0 (the LSTM overrides it with the pair (H_0, C_0))."""
