@@ -188,9 +188,9 @@ def test_resume_with_changed_data_is_a_vocabulary_error(tmp_path: Path,
 def test_eval_mixture_with_an_ngram_model_matches_the_api(
         char_run: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """rnn eval --mix: RNN, n-gram (fitted on the RNN's vocabulary) and their tuned mixture."""
+    from seqlm.apps.lm import load_lm
     from seqlm.ngram import load
     from seqlm.rnn import Interpolated
-    from seqlm.train.lm import load_lm
 
     tune, test = tmp_path / "tune.txt", tmp_path / "test.txt"
     tune.write_text("the time machine was speaking brightly", encoding="utf-8")
@@ -247,9 +247,9 @@ def test_eval_mixture_vocabulary_mismatch_is_one_line(
 def test_ema_training_and_dynamic_eval_match_the_api(
         corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--ema keeps a weight average in the checkpoint; eval --dynamic-lr is DynamicEval's figure."""
+    from seqlm.apps.lm import load_lm
     from seqlm.rnn import DynamicEval
     from seqlm.train import load_checkpoint
-    from seqlm.train.lm import load_lm
 
     assert _train(corpus, tmp_path, "--model", "lstm", "--optimizer", "adam", "--lr", "0.01",
                   "--ema", "0.9") == 0
@@ -288,7 +288,7 @@ def test_distilled_training_records_its_teacher_and_resumes(
     assert _train(corpus, tmp_path / "cut", *common, *teach, "--epochs", "1") == 0
     assert main(["rnn", "train", "--out", str(tmp_path / "cut"), "--resume", "--epochs", "2",
                  "--no-progress"]) == 0
-    cli = load_checkpoint(tmp_path / "cut" / "last.pt")["extra"]["cli"]
+    cli = load_checkpoint(tmp_path / "cut" / "last.pt")["run"]
     assert cli["distill"] == {"alpha": 0.5, "decay": 0.98, "order": 4, "folds": 3,
                               "estimator": "modified_kneser_ney"}
 

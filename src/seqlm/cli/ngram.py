@@ -43,7 +43,7 @@ def fit_cmd(
     seed_everything(seed)
     vocab = None
     if vocab_from is not None:
-        from seqlm.train.lm import load_lm
+        from seqlm.apps.lm import load_lm
 
         vocab = load_lm(vocab_from)[0].vocab
     text = load_text(source, split=split, preset=preset)

@@ -25,6 +25,7 @@ class SequenceModel(nn.Module):
     def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
         super().__init__()
         cfg = RNNConfig.make(config, **settings)
+        cfg.check_input_kind()
         cfg.check_options(self.kind, self.options)
         self.hparams = cfg
         self.num_hiddens = cfg.num_hiddens

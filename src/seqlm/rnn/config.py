@@ -47,14 +47,10 @@ class RNNConfig:
     reset_after: bool = False
 
     def __post_init__(self) -> None:
-        if (self.vocab_size is None) == (self.input_size is None):
-            raise ConfigError("give exactly one of vocab_size (token ids) or input_size (vectors)")
         for name in ("num_hiddens", "vocab_size", "input_size", "embed_size", "output_size",
                      "num_layers"):
             if getattr(self, name) is not None:
                 require_int(name, getattr(self, name))
-        if self.embed_size is not None and self.vocab_size is None:
-            raise ConfigError("embed_size needs token input (vocab_size), not input_size")
         _fraction("dropout", self.dropout)
         _fraction("weight_drop", self.weight_drop)
         if self.nonlinearity not in NONLINEARITIES:
@@ -69,6 +65,14 @@ class RNNConfig:
             settings = {"num_hiddens": config, **settings}
             config = None
         return make_config(cls, config, **settings)
+
+    def check_input_kind(self) -> None:
+        """A model needs exactly one input kind (a template, e.g. a run's settings before the
+        vocabulary is known, may have neither)."""
+        if (self.vocab_size is None) == (self.input_size is None):
+            raise ConfigError("give exactly one of vocab_size (token ids) or input_size (vectors)")
+        if self.embed_size is not None and self.vocab_size is None:
+            raise ConfigError("embed_size needs token input (vocab_size), not input_size")
 
     @property
     def out_features(self) -> int:

@@ -28,9 +28,9 @@ def _epochs(chars: float, train_chars: int) -> int:
 
 def run(ctx: DemoContext) -> None:
     """Train a small GRU on the first 90% of the corpus, score the rest, show clipping at work."""
+    from seqlm.apps.lm import lm_data, make_trainer, train_lm
     from seqlm.rnn import build_model
     from seqlm.train import TrainConfig, TrainingDiverged
-    from seqlm.train.lm import lm_data, make_trainer, train_lm
     from seqlm.train.logs import plot_grad_norms
 
     ctx.section("3. Recurrent language models: BPTT, gradient clipping, perplexity")
