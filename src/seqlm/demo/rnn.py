@@ -1,11 +1,11 @@
-"""Demo step 3: a char-level recurrent LM, held-out perplexity, exploding gradients, samples."""
+"""Demo section: a char-level recurrent LM, held-out perplexity, exploding gradients, samples."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from seqlm.cli.demo_context import DemoContext
+from seqlm.demo.context import DemoContext, demo_section
 
 
 def _ngram_perplexities(train: str, test: str, vocab: Any) -> dict[str, float]:
@@ -26,6 +26,7 @@ def _epochs(chars: float, train_chars: int) -> int:
     return max(1, round(chars / max(train_chars, 1)))
 
 
+@demo_section("rnn", order=30)
 def run(ctx: DemoContext) -> None:
     """Train a small GRU on the first 90% of the corpus, score the rest, show clipping at work."""
     from seqlm.apps.lm import lm_data, make_trainer, train_lm
@@ -33,7 +34,7 @@ def run(ctx: DemoContext) -> None:
     from seqlm.train import TrainConfig, TrainingDiverged
     from seqlm.train.logs import plot_grad_norms
 
-    ctx.section("3. Recurrent language models: BPTT, gradient clipping, perplexity")
+    ctx.section("Recurrent language models: BPTT, gradient clipping, perplexity")
     train_text, test_text = ctx.split(0.9)
     data = lm_data(train_text, test_text, "char")
     epochs = _epochs(2.5e5 if ctx.quick else 2.5e6, len(data.train_ids))
