@@ -1,8 +1,9 @@
 """``--config run.toml`` for every train verb: a TOML file of the command's own options, with
 the options given on the command line overriding it.
 
-Keys are the option names (``lr = 0.5``, ``batch-size = 32`` or ``batch_size = 32``), values
-are checked and converted as on the command line; an unknown key is an error. A command adds
+Keys are the option names (``lr = 0.5``, ``batch-size = 32`` or ``batch_size = 32``); values
+keep their kind (an integer, a number, true/false, text) and the library checks their range as
+for the command line; an unknown key is an error. A command adds
 ``ctx: typer.Context`` and ``config: Path = ConfigOption`` and calls :func:`options`::
 
     @app.command()
@@ -14,12 +15,14 @@ are checked and converted as on the command line; an unknown key is an error. A 
 from __future__ import annotations
 
 import tomllib
+import typing
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from seqlm.errors import ConfigError, DataError
+from seqlm.registry import coerce
 
 ConfigOption = typer.Option(
     None, "--config", help="A TOML file of this command's options (name = value); options "
@@ -37,18 +40,11 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise DataError(f"cannot read the config file {path}: {exc}") from None
 
 
-def _params(ctx: typer.Context) -> dict[str, Any]:
-    """The command's parameters by every name a TOML key may use (identifier or long flag)."""
-    names: dict[str, Any] = {}
-    for p in ctx.command.params:
-        if p.name is None or p.name == "config":
-            continue
-        names[p.name] = p
-        for flag in getattr(p, "opts", []):
-            if flag.startswith("--"):
-                names[flag[2:]] = p
-                names[flag[2:].replace("-", "_")] = p
-    return names
+def _hints(ctx: typer.Context) -> dict[str, Any]:
+    """The command's options and their annotated types (from the command function itself)."""
+    fn = ctx.command.callback
+    hints = typing.get_type_hints(fn) if fn is not None else {}
+    return {k: v for k, v in hints.items() if k not in ("ctx", "config", "return")}
 
 
 def options(ctx: typer.Context, config: Path | None) -> dict[str, Any]:
@@ -58,36 +54,24 @@ def options(ctx: typer.Context, config: Path | None) -> dict[str, Any]:
     values.pop("config", None)
     if config is None:
         return values
-    params, table = _params(ctx), read_toml(config)
-    unknown = sorted(k for k in table if k not in params)
+    hints, table = _hints(ctx), read_toml(config)
+    unknown = sorted(k for k in table if k.replace("-", "_") not in hints)
     if unknown:
-        known = sorted({p.name for p in params.values() if p.name})
         raise ConfigError(f"{config}: unknown option(s) {', '.join(unknown)}; this command "
-                          f"takes {', '.join(known)}")
+                          f"takes {', '.join(sorted(hints))}")
     for key, raw in table.items():
-        param = params[key]
-        assert param.name is not None
-        source = ctx.get_parameter_source(param.name)
+        name = key.replace("-", "_")
+        source = ctx.get_parameter_source(name)
         if source is not None and source.name in ("COMMANDLINE", "ENVIRONMENT"):
             continue  # the command line wins
-        _check_kind(config, key, raw, param)
-        try:
-            values[param.name] = param.type_cast_value(ctx, raw)
-        except typer.BadParameter as exc:
-            raise ConfigError(f"{config}: option {key!r}: {exc.message}") from None
+        values[name] = _convert(f"{config}: option {key!r}", raw, hints[name])
     return values
 
 
-KINDS: dict[str, tuple[type, ...]] = {"boolean": (bool,), "integer": (int,),
-                                      "integer range": (int,), "float": (int, float),
-                                      "float range": (int, float)}
-
-
-def _check_kind(config: Path, key: str, raw: Any, param: Any) -> None:
-    """TOML values keep their kind: no table, no float where an integer is wanted, a true/false
-    for a flag (click alone would truncate 1.5 to 1)."""
-    kind = param.type
-    want = () if isinstance(raw, dict | list) else KINDS.get(kind.name)
-    if want is not None and (not isinstance(raw, want) or (bool not in want and
-                                                           isinstance(raw, bool))):
-        raise ConfigError(f"{config}: option {key!r} must be {kind.name}, got {raw!r}")
+def _convert(what: str, raw: Any, hint: Any) -> Any:
+    """A TOML value as the option's type: kinds are kept (no 1.5 for an integer, a true/false
+    for a flag), text becomes a Path where the option is a path."""
+    if isinstance(raw, dict | list):
+        raise ConfigError(f"{what} must be a single value, got {raw!r}")
+    value = coerce(what, raw, hint)
+    return Path(value) if hint is Path and isinstance(value, str) else value

@@ -7,6 +7,8 @@ from typing import Any
 
 from seqlm.demo.context import DemoContext, demo_section
 
+QUICK_CHARS = 40_000  # --quick trains on this much text (the full demo: 2.5M characters)
+
 
 def _ngram_perplexities(train: str, test: str, vocab: Any) -> dict[str, float]:
     """Held-out perplexity of modified-KN char n-grams on the same split and vocabulary."""
@@ -36,8 +38,10 @@ def run(ctx: DemoContext) -> None:
 
     ctx.section("Recurrent language models: BPTT, gradient clipping, perplexity")
     train_text, test_text = ctx.split(0.9)
+    if ctx.quick:  # a smoke run: one pass over the first QUICK_CHARS characters
+        train_text = train_text[:QUICK_CHARS]
     data = lm_data(train_text, test_text, "char")
-    epochs = _epochs(2.5e5 if ctx.quick else 2.5e6, len(data.train_ids))
+    epochs = _epochs(QUICK_CHARS if ctx.quick else 2.5e6, len(data.train_ids))
     ctx.say(f"char-level GRU (256 hidden units, dropout 0.3, {len(data.vocab)} tokens), Adam, "
             f"clip 1, sequential batches (truncated BPTT), {epochs} epochs ...")
     cfg = TrainConfig(epochs=epochs, optimizer="adam", lr=0.005, clip=1.0, progress=False,
@@ -61,7 +65,7 @@ def run(ctx: DemoContext) -> None:
 
     # exploding gradients: the book's scratch RNN at lr 1, with and without clipping
     runs: dict[str, Any] = {}
-    epochs = _epochs(1e5 if ctx.quick else 3e5, len(data.train_ids))
+    epochs = _epochs(QUICK_CHARS if ctx.quick else 3e5, len(data.train_ids))
     for label, clip in (("clip theta=1", 1.0), ("no clipping", None)):
         model = build_model({"kind": "rnn_scratch", "num_hiddens": 256,
                              "vocab_size": len(data.vocab)})
