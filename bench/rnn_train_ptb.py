@@ -148,8 +148,8 @@ def per_epoch_test(args: Any, data: Any, test_ids: Any, device: torch.device,
         return None
     from contextlib import nullcontext
 
+    from seqlm.apps.lm import lm_task
     from seqlm.train import StreamBatches, evaluate
-    from seqlm.train.lm import lm_task
 
     seen = {"epoch": 0}
 
