@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.cli.common import (
+    JsonOption,
+    OverwriteOption,
+    SeedOption,
+    ThreadsOption,
+    bounded_float,
+    bounded_int,
+    echo,
+    emit_json,
+    output_file,
+    run_folder,
+    seed_everything,
+)
 from seqlm.errors import ConfigError, DataError
 
 app = typer.Typer(help="Encoder-decoder translation (English -> Chinese by default): train, "
@@ -17,9 +28,10 @@ app = typer.Typer(help="Encoder-decoder translation (English -> Chinese by defau
 
 CkptArg = typer.Argument(..., help="A checkpoint of 'seqlm translate train' (best.pt/last.pt).")
 DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
-BeamOption = typer.Option(5, "--beam", help="Beam size (1 = greedy decoding).")
-AlphaOption = typer.Option(0.6, "--alpha", help="Length normalisation ((5+|y|)/6)^alpha; "
-                                                "0 = none.")
+BeamOption = bounded_int(5, "--beam", lo=1, hi=100, help="Beam size (1 = greedy decoding).")
+AlphaOption = bounded_float(0.6, "--alpha", hi=10.0,
+                            help="Length normalisation ((5+|y|)/6)^alpha; 0 = none.")
+SIZE = 65536  # the largest embedding/hidden/batch size an option accepts
 
 
 def _epoch_line(row: dict[str, Any]) -> None:
@@ -29,14 +41,9 @@ def _epoch_line(row: dict[str, Any]) -> None:
          f"cpu {row.get('cpu_s', 0.0) / 60:.1f} min")
 
 
-def _out_folder(out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out} exists and is not a folder")
-
-
 @app.command()
 def train(
-    out: Path = typer.Option(..., "--out", help="Folder for best.pt, last.pt, logs and plots."),
+    out: str = typer.Option(..., "--out", help="Folder for best.pt, last.pt, logs and plots."),
     data: str = typer.Option(None, "--data", help="Pairs: a TSV file (source<TAB>target) or a "
                              "registered dataset (eng-cn)."),
     valid: str = typer.Option(None, "--valid", help="Validation pairs (default: the built-in "
@@ -49,32 +56,34 @@ def train(
                                       "(en_words with --reverse)."),
     dedupe: bool = typer.Option(True, "--dedupe/--no-dedupe",
                                 help="Built-in split: drop repeated normalised sources."),
-    valid_frac: float = typer.Option(0.05, "--valid-frac"),
-    test_frac: float = typer.Option(0.05, "--test-frac"),
-    split_seed: int = typer.Option(0, "--split-seed", help="Seed of the built-in split.", min=0),
-    src_min_freq: int = typer.Option(2, "--src-min-freq", help="Rarer source tokens -> <unk>."),
-    tgt_min_freq: int = typer.Option(1, "--tgt-min-freq"),
+    valid_frac: float = bounded_float(0.05, "--valid-frac", hi=0.9),
+    test_frac: float = bounded_float(0.05, "--test-frac", hi=0.9),
+    split_seed: int = bounded_int(0, "--split-seed", hi=2**32 - 1,
+                                  help="Seed of the built-in split."),
+    src_min_freq: int = bounded_int(2, "--src-min-freq", help="Rarer source tokens -> <unk>."),
+    tgt_min_freq: int = bounded_int(1, "--tgt-min-freq"),
     cell: str = typer.Option("gru", "--cell", help="Any seqlm.rnn kind: gru, lstm, rnn, "
                              "gru_scratch, lstm_scratch, rnn_scratch."),
-    embed: int = typer.Option(256, "--embed"),
-    hidden: int = typer.Option(256, "--hidden"),
-    layers: int = typer.Option(1, "--layers"),
+    embed: int = bounded_int(256, "--embed", lo=1, hi=SIZE),
+    hidden: int = bounded_int(256, "--hidden", lo=1, hi=SIZE),
+    layers: int = bounded_int(1, "--layers", lo=1, hi=16),
     bidirectional: bool = typer.Option(True, "--bidirectional/--unidirectional"),
     attention: str = typer.Option("additive", "--attention", help="additive or none."),
-    dropout: float = typer.Option(0.3, "--dropout"),
-    batch_size: int = typer.Option(64, "--batch-size"),
+    dropout: float = bounded_float(0.3, "--dropout", hi=0.95),
+    batch_size: int = bounded_int(64, "--batch-size", lo=1, hi=SIZE),
     optimizer: str = typer.Option("adam", "--optimizer", help="sgd, adam or adamw."),
-    lr: float = typer.Option(2e-3, "--lr"),
-    clip: float = typer.Option(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
-    anneal: float = typer.Option(0.5, "--anneal", help="Multiply lr by this on a validation "
-                                 "plateau (0 = off)."),
-    patience: int = typer.Option(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
-    epochs: int = typer.Option(None, "--epochs", help="Epochs in all [30]."),
-    time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N wall-clock "
-                                     "seconds (0 = off)."),
-    cpu_limit: float = typer.Option(0.0, "--cpu-limit", help="Stop before an epoch that would "
-                                    "pass N seconds of process CPU time (0 = off)."),
+    lr: float = bounded_float(2e-3, "--lr", hi=100.0),
+    clip: float = bounded_float(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
+    anneal: float = bounded_float(0.5, "--anneal", hi=0.99,
+                                  help="Multiply lr by this on a validation plateau (0 = off)."),
+    patience: int = bounded_int(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
+    epochs: int = bounded_int(None, "--epochs", lo=1, hi=100000, help="Epochs in all [30]."),
+    time_limit: float = bounded_float(0.0, "--time-limit",
+                                      help="Stop after N wall-clock seconds (0 = off)."),
+    cpu_limit: float = bounded_float(0.0, "--cpu-limit", help="Stop before an epoch that would "
+                                     "pass N seconds of process CPU time (0 = off)."),
     resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
+    overwrite: bool = OverwriteOption,
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
@@ -90,12 +99,12 @@ def train(
     )
     from seqlm.train import TrainConfig
 
-    _out_folder(out)
+    folder = run_folder(out, resume=resume, overwrite=overwrite)
     seed_everything(seed, threads)
-    limits = {"time_limit_s": time_limit or None}
+    wall = time_limit or None
     if resume:
-        _, _, result = resume_translation(out, epochs, _epoch_line, device=device,
-                                          progress=progress, **limits)
+        _, _, result = resume_translation(folder, epochs, _epoch_line, device=device,
+                                          progress=progress, time_limit_s=wall)
     else:
         if data is None:
             raise ConfigError("--data is required (a TSV file of pairs or a dataset name)")
@@ -107,10 +116,10 @@ def train(
             batch_size=batch_size, seed=seed, cpu_limit_s=cpu_limit or None)
         tc = TrainConfig(epochs=epochs or 30, optimizer=optimizer, lr=lr, clip=clip or None,
                          anneal_factor=anneal or None, early_stop_patience=patience or None,
-                         device=device, progress=progress, **limits)
-        _, _, result = train_translation(run, tc, out, _epoch_line)
-    echo(f"stopped: {result.stopped}; checkpoints {out}/best.pt and {out}/last.pt; "
-         f"log {out}/epochs.csv")
+                         device=device, progress=progress, time_limit_s=wall)
+        _, _, result = train_translation(run, tc, folder, _epoch_line)
+    echo(f"stopped: {result.stopped}; checkpoints {folder}/best.pt and {folder}/last.pt; "
+         f"log {folder}/epochs.csv")
 
 
 def _search(beam: int, alpha: float) -> Any:
@@ -127,7 +136,7 @@ def evaluate(
                               "checkpoint's built-in split of --data."),
     beam: int = BeamOption,
     alpha: float = AlphaOption,
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    as_json: bool = JsonOption,
     device: str = DeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -143,7 +152,7 @@ def evaluate(
         pairs = translator.data.orient(read_pairs(data))
     scores, _ = translator.evaluate(pairs, _search(beam, alpha))
     if as_json:
-        echo(json.dumps(scores.to_dict()))
+        emit_json(scores.to_dict())
     else:
         echo(f"BLEU {scores.bleu:.2f}  chrF {scores.chrf:.2f}  on {scores.sentences} "
              f"sentences (beam {beam})")
@@ -157,8 +166,8 @@ def predict(
     text: str = typer.Argument(..., help="A sentence, or '-' to read one per line from stdin."),
     beam: int = BeamOption,
     alpha: float = AlphaOption,
-    attention: Path = typer.Option(None, "--attention", help="Write the attention heat map "
-                                   "(source tokens x output tokens) of ONE sentence here."),
+    attention: str = typer.Option(None, "--attention", help="Write the attention heat map "
+                                  "(source tokens x output tokens) of ONE sentence here (PNG)."),
     device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
@@ -171,8 +180,7 @@ def predict(
         raise DataError("nothing to translate: the sentence is empty")
     if attention is not None and len(lines) != 1:
         raise ConfigError("--attention draws one sentence; give one, not stdin lines")
-    if attention is not None and attention.is_dir():
-        raise ConfigError(f"--attention {attention} is a folder; give a .png file name")
+    picture = output_file(attention, (checkpoint,), "--attention", stdout_ok=False)
     translator = Translator.load(checkpoint, device)
     results = translator.translate([line for line in lines if line.strip()],
                                    _search(beam, alpha))
@@ -186,8 +194,8 @@ def predict(
             sys.stderr.write("seqlm: note: every source word is unknown to the model "
                              "(each read as <unk>)\n")
         echo(result.text)
-    if attention is not None:
-        _plot(results[0], attention)
+    if picture is not None:
+        _plot(results[0], picture)
 
 
 def _plot(result: Any, path: Path) -> None:
@@ -206,20 +214,21 @@ def _plot(result: Any, path: Path) -> None:
 @app.command("split")
 def split_cmd(
     data: str = typer.Argument(..., help="Pairs: a TSV file or a registered dataset (eng-cn)."),
-    out: Path = typer.Option(..., "--out", help="Folder for train.tsv, valid.tsv, test.tsv."),
+    out: str = typer.Option(..., "--out", help="Folder for train.tsv, valid.tsv, test.tsv."),
     dedupe: bool = typer.Option(True, "--dedupe/--no-dedupe"),
-    valid_frac: float = typer.Option(0.05, "--valid-frac"),
-    test_frac: float = typer.Option(0.05, "--test-frac"),
+    valid_frac: float = bounded_float(0.05, "--valid-frac", hi=0.9),
+    test_frac: float = bounded_float(0.05, "--test-frac", hi=0.9),
     seed: int = SeedOption,
 ) -> None:
     """Write the built-in split (de-duplicated on the normalised column-1 sentence) as files."""
     from seqlm.apps.translate import DataConfig
     from seqlm.apps.translate.pairs import write_pairs
+    from seqlm.io import check_output_dir
 
-    _out_folder(out)
+    folder = check_output_dir(out, what="--out")
     cfg = DataConfig(data, dedupe=dedupe, valid_frac=valid_frac, test_frac=test_frac,
                      split_seed=seed)
     for part in ("train", "valid", "test"):
         pairs = cfg.part(part)
-        write_pairs(out / f"{part}.tsv", pairs)
-        echo(f"{part}: {len(pairs):,} pairs -> {out / (part + '.tsv')}")
+        write_pairs(folder / f"{part}.tsv", pairs)
+        echo(f"{part}: {len(pairs):,} pairs -> {folder / (part + '.tsv')}")

@@ -155,5 +155,5 @@ def test_config_checks() -> None:
     cfg = Seq2SeqConfig(src_vocab=5, tgt_vocab=6)
     assert Seq2SeqConfig.from_dict(_model().config).hidden == 6
     assert Seq2SeqConfig.from_dict({"kind": "seq2seq", **vars(cfg)}) == cfg
-    with pytest.raises(ConfigError, match="unknown model settings"):
+    with pytest.raises(ConfigError, match="unknown Seq2SeqConfig setting"):
         Seq2SeqConfig.from_dict({"heads": 8})

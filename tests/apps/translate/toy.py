@@ -23,7 +23,7 @@ def toy_pairs(n: int, seed: int = 0, longest: int = 5) -> list[tuple[str, str]]:
     return out
 
 
-def write_toy(folder: Path, n_train: int = 400, n_valid: int = 40, n_test: int = 40
+def write_toy(folder: Path, n_train: int = 600, n_valid: int = 40, n_test: int = 40
               ) -> dict[str, Path]:
     """train.tsv, valid.tsv and test.tsv of toy pairs (different seeds) in ``folder``."""
     paths = {}

@@ -11,7 +11,7 @@ Vocabularies put ``<unk>`` at 0, then ``<pad>``, ``<bos>``, ``<eos>``; rarer sou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,7 @@ from seqlm.apps.translate import tokenize as _tokenizers  # noqa: F401  (registe
 from seqlm.apps.translate.pairs import Pair, dedupe, read_pairs, split_pairs
 from seqlm.data import Vocab, get_tokenizer
 from seqlm.errors import ConfigError, DataError
+from seqlm.registry import config_to_dict, make_config
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
 RESERVED = (PAD, BOS, EOS)
@@ -57,14 +58,12 @@ class DataConfig:
             raise ConfigError("valid and test fractions must leave pairs to train on")
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return config_to_dict(self)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> DataConfig:
-        """Rebuild from :meth:`to_dict` (a checkpoint's); unknown keys are a ConfigError."""
-        if not isinstance(d, dict) or set(d) - {f.name for f in fields(cls)}:
-            raise ConfigError(f"not a translation data config: {d!r}"[:200])
-        return cls(**d)
+    def from_dict(cls, d: Any) -> DataConfig:
+        """Rebuild from :meth:`to_dict` (a checkpoint's), typed; unknown keys: ConfigError."""
+        return make_config(cls, d)
 
     def tokens(self, side: str, text: str) -> list[str]:
         """Tokens of one sentence of ``side`` ("src" or "tgt")."""

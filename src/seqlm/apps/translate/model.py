@@ -9,13 +9,15 @@
     p(y_t | y_<t, x) = softmax(o_t W_hq + b_q)
 
 The encoder is :class:`seqlm.apps.common.SequenceEncoder` (the one every application shares);
-the cell is read through ``hidden_states``. Training feeds the reference y_{t-1} (teacher
-forcing); decoding feeds the model's own choice (:mod:`seqlm.apps.translate.search`).
+the cell is read through ``hidden_states``. The model registers itself as ``seq2seq`` in
+:data:`MODELS` with its typed :class:`Seq2SeqConfig` (``MODELS.build("seq2seq", {...})``).
+Training feeds the reference y_{t-1} (teacher forcing); decoding feeds the model's own choice
+(:mod:`seqlm.apps.translate.search`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import torch
@@ -24,8 +26,10 @@ from torch import nn
 from seqlm.apps.common import EncoderConfig, SequenceEncoder, length_mask
 from seqlm.apps.translate.attention import AdditiveAttention
 from seqlm.errors import ConfigError
+from seqlm.registry import Registry, config_to_dict, make_config
 
 ATTENTIONS = ("additive", "none")
+MODELS: Registry[Any] = Registry("translation model")
 
 
 @dataclass
@@ -62,8 +66,8 @@ class Seq2SeqConfig:
 
     def encoder_config(self) -> EncoderConfig:
         """The shared encoder's settings: ``cell`` over the source vocabulary, last states."""
-        return EncoderConfig(vocab_size=max(self.src_vocab, 1), kind=self.cell, num_hiddens=self.hidden,
-                             embed_size=self.embed, num_layers=self.layers,
+        return EncoderConfig(vocab_size=max(self.src_vocab, 1), kind=self.cell,
+                             num_hiddens=self.hidden, embed_size=self.embed, num_layers=self.layers,
                              bidirectional=self.bidirectional, dropout=float(self.dropout))
 
     def decoder_config(self, key_size: int) -> dict[str, Any]:
@@ -76,17 +80,10 @@ class Seq2SeqConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Seq2SeqConfig:
-        """Rebuild from ``asdict`` output (a checkpoint's); unknown keys are a ConfigError."""
+        """Rebuild from a checkpoint's ``model_config`` (its ``kind`` key ignored), typed."""
         if not isinstance(d, dict):
             raise ConfigError("a translation model config must be a dict")
-        d = {k: v for k, v in d.items() if k != "kind"}
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ConfigError(f"unknown model settings: {', '.join(sorted(unknown))}")
-        try:
-            return cls(**d)
-        except TypeError as exc:
-            raise ConfigError(f"bad model settings: {exc}") from None
+        return make_config(cls, {k: v for k, v in d.items() if k != "kind"})
 
 
 class Memory(NamedTuple):
@@ -125,6 +122,7 @@ def _filled(zero_state: Any, h0: torch.Tensor) -> Any:
     return h0.expand_as(zero_state).contiguous() if zero_state.dim() == 3 else h0
 
 
+@MODELS.register("seq2seq", config=Seq2SeqConfig)
 class Seq2Seq(nn.Module):
     """Encoder-decoder translation model; ``forward((src, src_len, tgt_in))`` -> logits."""
 
@@ -137,7 +135,7 @@ class Seq2Seq(nn.Module):
         if not (config.src_vocab and config.tgt_vocab):
             raise ConfigError("the model needs both vocabulary sizes (src_vocab, tgt_vocab)")
         self.cfg = config
-        self.config: dict[str, Any] = {"kind": self.kind, **asdict(config)}
+        self.config: dict[str, Any] = {"kind": self.kind, **config_to_dict(config)}
         c = config
         self.encoder = SequenceEncoder(c.encoder_config())
         key_size = c.hidden * (2 if c.bidirectional else 1)
@@ -145,7 +143,7 @@ class Seq2Seq(nn.Module):
         self.embedding = nn.Embedding(c.tgt_vocab, c.embed)
         self.attention = (AdditiveAttention(c.hidden, key_size, c.hidden)
                           if c.attention == "additive" else None)
-        self.decoder = build_model(c.decoder_config(key_size))
+        self.decoder: Any = build_model(c.decoder_config(key_size))  # any seqlm.rnn kind
         self.W_o = nn.Linear(c.hidden + key_size + c.embed, c.hidden)
         self.out = nn.Linear(c.hidden, c.tgt_vocab)  # W_hq, b_q
         self.drop = nn.Dropout(c.dropout)

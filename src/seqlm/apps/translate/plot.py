@@ -48,10 +48,12 @@ def plot_attention(weights: np.ndarray, source: Sequence[str], output: Sequence[
     rows, cols = weights.shape
     fig, ax = plt.subplots(figsize=(max(4.0, 0.5 * cols + 2), max(3.0, 0.4 * rows + 1.5)))
     image = ax.imshow(weights, cmap="viridis", vmin=0.0, vmax=1.0, aspect="auto")
-    props = {"fontfamily": font} if font else {}
     ax.set_xticks(range(cols), [_label(t, bool(font)) for t in source], rotation=60,
-                  ha="right", **props)
-    ax.set_yticks(range(rows), [_label(t, bool(font)) for t in output], **props)
+                  ha="right")
+    ax.set_yticks(range(rows), [_label(t, bool(font)) for t in output])
+    if font:
+        for label in (*ax.get_xticklabels(), *ax.get_yticklabels()):
+            label.set_fontfamily(font)
     ax.set_xlabel("source token")
     ax.set_ylabel("output token")
     ax.set_title(title or "attention weights (each row sums to 1)")

@@ -26,6 +26,7 @@ from seqlm.apps.translate.batches import PairBatches
 from seqlm.apps.translate.data import DataConfig, Vocabs
 from seqlm.apps.translate.model import Seq2Seq, Seq2SeqConfig
 from seqlm.errors import ConfigError
+from seqlm.registry import config_to_dict, make_config
 from seqlm.train import CheckpointError, LanguageModelTask, TrainConfig, Trainer, TrainResult
 from seqlm.train.checkpoint import load_checkpoint
 
@@ -52,18 +53,15 @@ class RunConfig:
             raise ConfigError(f"CPU limit must be > 0 seconds, got {self.cpu_limit_s!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"app": APP, "data": self.data.to_dict(),
-                "model": {k: v for k, v in vars(self.model).items()},
-                "batch_size": self.batch_size, "bucket": self.bucket, "seed": self.seed,
-                "cpu_limit_s": self.cpu_limit_s}
+        """Plain data, tagged with the app's name (the checkpoint's ``extra``)."""
+        return {"app": APP, **config_to_dict(self)}
 
     @classmethod
     def from_dict(cls, d: Any) -> RunConfig:
-        """Rebuild from :meth:`to_dict` (a checkpoint's ``extra``)."""
+        """Rebuild from :meth:`to_dict` (a checkpoint's ``extra``), typed and checked."""
         if not isinstance(d, dict) or d.get("app") != APP:
             raise CheckpointError("not a checkpoint of 'seqlm translate train'")
-        return cls(DataConfig.from_dict(d["data"]), Seq2SeqConfig.from_dict(d["model"]),
-                   int(d["batch_size"]), int(d["bucket"]), int(d["seed"]), d.get("cpu_limit_s"))
+        return make_config(cls, {k: v for k, v in d.items() if k != "app"})
 
 
 def _encoded(cfg: DataConfig, vocabs: Vocabs, which: str) -> tuple[list[Any], list[Any]]:

@@ -18,12 +18,12 @@ import torch
 from seqlm.apps.common import pad_batch
 from seqlm.apps.translate.data import DataConfig, Vocabs
 from seqlm.apps.translate.metrics import Scores, bleu_tokenize, corpus_scores
-from seqlm.apps.translate.model import Seq2Seq, Seq2SeqConfig
+from seqlm.apps.translate.model import MODELS, Seq2Seq
 from seqlm.apps.translate.pairs import Pair
 from seqlm.apps.translate.search import Hypothesis, SearchConfig, beam_search, greedy
 from seqlm.apps.translate.tokenize import joiner
 from seqlm.apps.translate.train import RunConfig
-from seqlm.errors import DataError
+from seqlm.errors import ConfigError, DataError
 from seqlm.train import CheckpointError, load_checkpoint, resolve_device
 
 MAX_SOURCE = 256
@@ -59,9 +59,10 @@ class Translator:
         run = RunConfig.from_dict(ckpt.get("extra"))
         try:
             vocabs = Vocabs.from_dict(ckpt.get("vocab"))
-            model = Seq2Seq(Seq2SeqConfig.from_dict(dict(ckpt["model_config"])))
+            saved = dict(ckpt["model_config"])
+            model = MODELS.build(str(saved.pop("kind", "seq2seq")), saved)
             model.load_state_dict(ckpt["model_state"])
-        except (RuntimeError, KeyError, ValueError, TypeError, DataError) as exc:
+        except (RuntimeError, KeyError, ValueError, TypeError, DataError, ConfigError) as exc:
             raise CheckpointError(f"{path} does not rebuild its model: {str(exc)[:200]}") from None
         return cls(model.to(dev), vocabs, run.data)
 
@@ -96,7 +97,7 @@ class Translator:
         v, dev = self.vocabs, next(self.model.parameters()).device
         for start in range(0, len(read), batch_size):
             chunk = read[start:start + batch_size]
-            src, lens = pad_batch([ids for _, _, ids in chunk], v.pad)
+            src, lens = pad_batch([ids.numpy() for _, _, ids in chunk], v.pad)
             src, lens = src.to(dev), lens.to(dev)
             max_lens = [search.max_len(len(tokens)) for tokens, _, _ in chunk]
             if search.beam == 1:
