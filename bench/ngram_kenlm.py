@@ -36,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from benchutil import Row, print_table
+from benchutil import Row, median_time, print_table
 
 SEQLM = [sys.executable, "-c", "from seqlm.cli.main import run; run()"]
 
@@ -144,12 +144,7 @@ def query_rows(tmp: Path, kenlm_bin: Path | None, repeat: int) -> list[Row]:
     m.score(sents[0])  # the first query builds the hash tables
 
     def cpu(fn) -> float:  # type: ignore[no-untyped-def]
-        times = []
-        for _ in range(repeat):
-            c = time.process_time()
-            fn()
-            times.append(time.process_time() - c)
-        return statistics.median(times)
+        return median_time(fn, repeat, time.process_time)
 
     ours_loop = ntok / cpu(lambda: [m.score(s) for s in sents])
     ours_batch = ntok / cpu(lambda: m.token_logprobs(test))

@@ -363,6 +363,19 @@ walk_text(Walk *k, const unsigned char *p, Py_ssize_t n, int64_t bos, int64_t eo
     return 0;
 }
 
+/* The UTF-8 of text; NULL with *bad set (no exception) when it cannot be encoded (lone
+ * surrogates: the caller falls back to Python), NULL with an exception on other errors. */
+static const char *
+utf8_of(PyObject *text, Py_ssize_t *n, int *bad)
+{
+    const char *data = PyUnicode_AsUTF8AndSize(text, n);
+    if (data == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        PyErr_Clear();
+        *bad = 1;
+    }
+    return data;
+}
+
 PyDoc_STRVAR(score_text_doc,
 "score_text(text, full) -> float, list or None\n\n"
 "Sentence mode (the Engine's bos, eos ids): every non-empty line is <s> tokens </s>; stream\n"
@@ -382,13 +395,10 @@ engine_score_text(Engine *e, PyObject *const *args, Py_ssize_t nargs)
     if (full < 0)
         return NULL;
     Py_ssize_t n;
-    const char *data = PyUnicode_AsUTF8AndSize(text, &n);
-    if (data == NULL) {
-        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
-            return NULL;
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
+    int bad = 0;
+    const char *data = utf8_of(text, &n, &bad);
+    if (data == NULL)
+        return bad ? Py_NewRef(Py_None) : NULL;
     Walk k = {.e = e, .L = e->bos >= 0 ? 0 : -1};
     if (full && (k.full = PyList_New(0)) == NULL)
         return NULL;
@@ -413,19 +423,17 @@ static PyObject *
 engine_logprobs_text(Engine *e, PyObject *args)
 {
     PyObject *text, *out_o;
-    if (!PyArg_ParseTuple(args, "UO:logprobs_text", &text, &out_o))
+    Py_buffer out;
+    if (!PyArg_ParseTuple(args, "UO:logprobs_text", &text, &out_o)
+        || PyObject_GetBuffer(out_o, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0)
         return NULL;
     Py_ssize_t n;
-    const char *data = PyUnicode_AsUTF8AndSize(text, &n);
+    int bad = 0;
+    const char *data = utf8_of(text, &n, &bad);
     if (data == NULL) {
-        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
-            return NULL;
-        PyErr_Clear();
-        Py_RETURN_NONE;
+        PyBuffer_Release(&out);
+        return bad ? Py_NewRef(Py_None) : NULL;
     }
-    Py_buffer out;
-    if (PyObject_GetBuffer(out_o, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0)
-        return NULL;
     Walk k = {.e = e, .L = e->bos >= 0 ? 0 : -1, .out = out.buf, .cap = out.len / 8};
     int rc = walk_text(&k, (const unsigned char *)data, n, e->bos, e->eos);
     PyBuffer_Release(&out);
