@@ -27,6 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
              "n-grams, an RNN LM, series models."),
     "rnn": ("seqlm.cli.rnn", "app", "RNN language models: train, eval, generate, score, "
             "compare."),
+    "translate": ("seqlm.cli.translate", "app", "Encoder-decoder translation: train, "
+                  "evaluate with BLEU/chrF, translate."),
 }
 
 

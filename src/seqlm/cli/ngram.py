@@ -64,7 +64,7 @@ def fit_cmd(
     output_file(out, (source,), "model file")
     vocab = None
     if vocab_from is not None:
-        from seqlm.train.lm import load_lm
+        from seqlm.apps.lm import load_lm
 
         vocab = load_lm(vocab_from)[0].vocab
     model = NgramLM(order, estimator, check_mode(mode), tokenizer, k=k, discount=discount,
