@@ -8,12 +8,20 @@ from typing import Any
 
 import typer
 
-from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.cli.common import (
+    SeedOption,
+    ThreadsOption,
+    bounded_float,
+    bounded_int,
+    echo,
+    seed_everything,
+)
 from seqlm.errors import ConfigError
 
 app = typer.Typer(help="Recurrent language models: train, evaluate, generate, score, compare.",
                   no_args_is_help=True)
 
+GENERATE_MAX = 1_000_000  # tokens one `rnn generate` may ask for
 MODELS = ("rnn_scratch", "gru_scratch", "lstm_scratch", "rnn", "gru", "lstm")
 
 
@@ -167,14 +175,17 @@ def train(
 
 def _load(checkpoint: Path, device: str) -> tuple[Any, str]:
     """The RNNLM of a checkpoint and the normalisation preset its text needs."""
+    from seqlm.train.checkpoint import check_finite_weights
     from seqlm.train.lm import load_lm
 
     lm, ckpt = load_lm(checkpoint, device=device)
+    check_finite_weights(lm.model.state_dict(), checkpoint)  # NaN weights: one line, not nan
     return lm, str((ckpt.get("extra") or {}).get("preset", "raw"))
 
 
 CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm rnn train' (last.pt/best.pt).")
-DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
+DeviceOption = typer.Option("auto", "--device",
+                            help="auto (a CUDA GPU when there is one), cpu or cuda.")
 
 
 @app.command("eval")
@@ -208,7 +219,11 @@ def evaluate(
 ) -> None:
     """Perplexity of a text under a trained model (same conventions as the n-gram models),
     optionally of its interpolation with a second model, the weight tuned on held-out text,
-    and with dynamic evaluation (the model adapting to the text it has read)."""
+    and with dynamic evaluation (the model adapting to the text it has read).
+
+    Example: seqlm rnn eval runs/tm/best.pt --data timemachine --preset letters
+    --last-frac 0.1
+    """
     from seqlm.train.lm import split_text
 
     seed_everything(seed, threads)
@@ -261,15 +276,25 @@ def _normalised(preset: str, text: str) -> str:
 def generate(
     checkpoint: Path = CkptArg,
     prefix: str = typer.Option("", "--prefix", help="Text to warm the state up on."),
-    n: int = typer.Option(100, "-n", "--num", help="Tokens to generate."),
+    n: int = bounded_int(100, "-n", "--num", lo=0, hi=GENERATE_MAX,
+                         help=f"Tokens to generate (at most {GENERATE_MAX:,})."),
     strategy: str = typer.Option("sample", "--strategy", help="greedy or sample."),
-    temperature: float = typer.Option(1.0, "--temperature"),
-    top_k: int = typer.Option(None, "--top-k"),
-    top_p: float = typer.Option(None, "--top-p"),
+    temperature: float = bounded_float(1.0, "--temperature", lo=1e-6, hi=1e6,
+                                       help="Divide the scores by this before sampling "
+                                            "(< 1: more conservative, > 1: more random)."),
+    top_k: int = bounded_int(None, "--top-k", lo=1,
+                             help="Sample only among the k most probable tokens."),
+    top_p: float = bounded_float(None, "--top-p", lo=0.0, hi=1.0,
+                                 help="Sample only among the most probable tokens whose "
+                                      "probabilities add up to p (nucleus sampling)."),
     device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
-    """Continue a prefix (the book's warm-up, then one token at a time)."""
+    """Continue a prefix (the book's warm-up, then one token at a time).
+
+    Example: seqlm rnn generate runs/tm/best.pt --prefix "time traveller" -n 200
+    --temperature 0.7
+    """
     seed_everything(seed)
     lm, preset = _load(checkpoint, device)
     pre = _normalised(preset, prefix) if prefix else prefix
@@ -284,7 +309,10 @@ def score(
     full: bool = typer.Option(False, "--full", help="Per-token log10 probabilities too."),
     device: str = DeviceOption,
 ) -> None:
-    """log10 probability of each text (sentence mode: from <s>, with </s>; as KenLM)."""
+    """log10 probability of each text (sentence mode: from <s>, with </s>; as KenLM).
+
+    Example: seqlm rnn score runs/tm/best.pt "the time machine" --full
+    """
     lm, preset = _load(checkpoint, device)
     for text in texts:
         t = _normalised(preset, text)
@@ -301,7 +329,10 @@ def compare(
     texts: list[str] = typer.Argument(..., help="Two or more candidate texts."),
     device: str = DeviceOption,
 ) -> None:
-    """Rank candidates by probability, most probable first."""
+    """Rank candidates by probability, most probable first.
+
+    Example: seqlm rnn compare runs/tm/best.pt "the time machine" "the machine time"
+    """
     if len(texts) < 2:
         raise ConfigError("compare needs at least two texts")
     lm, preset = _load(checkpoint, device)
