@@ -90,6 +90,7 @@ class NgramLM:
         self.ctx_total: list[np.ndarray] = []
         self.predicted = np.zeros(0, dtype=bool)
         self._engine_cache: _Cache | None = None
+        self._unchecked: str | None = None  # from_arrays: contents not checked yet
 
     @property
     def proper(self) -> bool:
@@ -178,9 +179,36 @@ class NgramLM:
             self.ctx_total.append(np.bincount(self.keys[n - 1] // V, weights=self.counts[n - 1],
                                               minlength=len(self.keys[n - 2])))
 
+    @classmethod
+    def from_arrays(cls, settings: dict[str, Any], vocab: Vocab, keys: list[np.ndarray],
+                    predicted: np.ndarray, counts: list[np.ndarray] | None = None,
+                    tables: Tables | None = None, name: str = "<arrays>") -> NgramLM:
+        """A model from its arrays (what the ARPA and binary loaders produce): ``settings`` are
+        the constructor's keyword values (``estimator`` may be ``"arpa"``: a read backoff
+        model). Shapes are checked now; the contents (sorted keys, log-probabilities <= 0,
+        finite backoffs, counts >= 0) at the first query, so a memory-mapped file opens
+        without reading its pages. Problems raise ``ModelFileError`` naming ``name``."""
+        from seqlm.ngram.checks import check_shapes
+
+        est = settings.get("estimator")
+        args = {k: v for k, v in settings.items() if k != "estimator"}
+        m = cls(vocab=vocab, estimator="witten_bell" if est == "arpa" else str(est), **args)
+        m.estimator = str(est)
+        check_shapes(m, keys, predicted, counts, tables, name)
+        m.keys, m.predicted, m.counts, m.tables = keys, predicted, counts, tables
+        m._unchecked = name
+        return m
+
     def _require_fitted(self) -> None:
         if not self.keys:
             raise ConfigError("the model is not fitted yet: call fit(corpus) or load a model")
+        if self._unchecked is not None:
+            from seqlm.ngram.checks import check_contents
+
+            check_contents(self, self._unchecked)
+            self._unchecked = None
+            if self.tables is None:  # the count-formula estimators need context totals
+                self._context_totals()
 
     # ------------------------------------------------------------------ scoring core
     def _encode(self, text: str | Iterable[str]) -> Encoded:
@@ -220,6 +248,7 @@ class NgramLM:
         """The compiled text scorer's answer (word tokenizer, backoff model), else None."""
         c = self._engine_cache  # checked inline: score() one sentence at a time is hot
         if c is None or c.keys is not self.keys or c.tables is not self.tables:
+            self._require_fitted()
             compiled_engine(self)
             c = self._engine_cache
         if c is None or c.text is None or type(text) is not str or not enabled():
