@@ -73,3 +73,48 @@ def test_a_damaged_last_pt_is_one_error_on_resume(run: Path, capsys) -> None:
         err = one_error_line(capsys, "rnn", "train", "--out", str(run / "d"), "--resume",
                              "--no-progress")
         assert repr(key) in err or "rng" in err
+
+
+def _train(run: Path, out: Path, *extra: str) -> int:
+    return main(["rnn", "train", "--data", str(run / "tiny.txt"), "--out", str(out),
+                 "--epochs", "1", "--hidden", "8", "--batch-size", "4", "--num-steps", "8",
+                 "--no-progress", "--threads", "1", *extra])
+
+
+def test_an_existing_run_is_kept_unless_resume_or_overwrite(run: Path, capsys) -> None:
+    out = run / "again"
+    assert _train(run, out) == 0
+    before = (out / "last.pt").read_bytes()
+    capsys.readouterr()
+    assert _train(run, out) == 2
+    assert "--overwrite" in capsys.readouterr().err
+    assert (out / "last.pt").read_bytes() == before
+    assert _train(run, out, "--overwrite", "--seed", "3") == 0
+    assert (out / "last.pt").read_bytes() != before
+
+
+def test_resume_applies_what_may_change_and_refuses_the_rest(run: Path, capsys) -> None:
+    out = run / "res"
+    assert _train(run, out) == 0
+    err = one_error_line(capsys, "rnn", "train", "--out", str(out), "--resume", "--epochs", "2",
+                         "--hidden", "32", "--clip", "0.5", "--no-progress")
+    assert "--hidden (the run has 8)" in err and "--clip (the run has 1.0)" in err
+    assert main(["rnn", "train", "--out", str(out), "--resume", "--epochs", "2", "--lr", "0.25",
+                 "--hidden", "8", "--no-progress"]) == 0  # the same --hidden is fine
+    ckpt = torch.load(out / "last.pt", weights_only=True)
+    assert ckpt["epoch"] == 2 and ckpt["train_config"]["lr"] == 0.25
+    assert ckpt["history"][-1]["lr"] == 0.25
+
+
+def test_a_time_limit_mid_epoch_says_so_and_resume_continues_it(run: Path, capsys) -> None:
+    out = run / "limit"
+    capsys.readouterr()
+    assert _train(run, out, "--time-limit", "1e-9") == 0
+    said = capsys.readouterr().out
+    assert "time limit reached in epoch 1 after 1 batches" in said
+    assert "--resume continues this epoch" in said
+    ckpt = torch.load(out / "last.pt", weights_only=True)
+    assert ckpt["epoch"] == 0 and ckpt["in_progress"]["batches_done"] == 1
+    assert main(["rnn", "train", "--out", str(out), "--resume", "--time-limit", "0",
+                 "--no-progress"]) == 0
+    assert torch.load(out / "last.pt", weights_only=True)["epoch"] == 1

@@ -9,20 +9,23 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import (
+    OverwriteOption,
     SeedOption,
     ThreadsOption,
     bounded_float,
     bounded_int,
     echo,
+    run_folder,
     seed_everything,
 )
+from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError
 
 app = typer.Typer(help="Recurrent language models: train, evaluate, generate, score, compare.",
                   no_args_is_help=True)
 
 GENERATE_MAX = 1_000_000  # tokens one `rnn generate` may ask for
-MODELS = ("rnn_scratch", "gru_scratch", "lstm_scratch", "rnn", "gru", "lstm")
+HIDDEN_MAX = 1 << 16  # units per layer (a 2^63 request is refused before torch sees it)
 
 
 def _read(data: str, split: str | None, preset: str) -> str:
@@ -31,19 +34,40 @@ def _read(data: str, split: str | None, preset: str) -> str:
     return load_text(data, split=split, preset=preset)
 
 
-def _model_config(model: str, hidden: int, layers: int, embed: int, dropout: float,
-                  tie: bool, nonlinearity: str, weight_drop: float = 0.0) -> dict[str, Any]:
-    if model not in MODELS:
-        raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    cfg: dict[str, Any] = {"kind": model, "num_hiddens": hidden, "embed_size": embed or None,
-                           "dropout": dropout, "tie_weights": tie, "weight_drop": weight_drop}
-    if model in ("rnn", "gru", "lstm"):
-        cfg["num_layers"] = layers
-    elif layers != 1:
-        raise ConfigError("--layers applies to the torch.nn models only")
-    if model in ("rnn", "rnn_scratch"):
-        cfg["nonlinearity"] = nonlinearity
-    return cfg
+def run_config(o: dict[str, Any]) -> Any:
+    """The typed run config (:class:`seqlm.apps.lm.LMRunConfig`) of the train options."""
+    from seqlm.apps.lm import Distillation, LMRunConfig
+    from seqlm.rnn import RNNConfig
+    from seqlm.train import TrainConfig
+
+    if o["data"] is None:
+        raise ConfigError("--data is required (a dataset name or a text file)")
+    cell = RNNConfig(num_hiddens=o["hidden"], embed_size=o["embed"] or None,
+                     num_layers=o["layers"], dropout=o["dropout"], tie_weights=o["tie"],
+                     weight_drop=o["weight_drop"], nonlinearity=o["nonlinearity"])
+    train = TrainConfig(
+        epochs=10 if o["epochs"] is None else o["epochs"], optimizer=o["optimizer"], lr=o["lr"],
+        weight_decay=o["weight_decay"], clip=o["clip"] or None, anneal_factor=o["anneal"] or None,
+        lr_decay=o["lr_decay"] or None, lr_decay_start=o["lr_decay_start"],
+        early_stop_patience=o["patience"] or None, log_interval=o["log_interval"],
+        device=o["device"], progress=o["progress"], time_limit_s=o["time_limit"] or None,
+        precision=o["precision"], ema_decay=o["ema"] or None)
+    distill = Distillation(o["distill"], o["distill_decay"], o["distill_order"],
+                           o["distill_folds"]) if o["distill"] else None
+    return LMRunConfig(
+        data=o["data"], split=o["split"], valid_split=o["valid_split"],
+        valid_frac=o["valid_frac"], level=o["level"], preset=o["preset"],
+        min_freq=o["min_freq"], seed=o["seed"], batch_size=o["batch_size"],
+        num_steps=o["num_steps"], batching=o["batching"], model=o["model"], cell=cell,
+        train=train, distill=distill)
+
+
+def _saved_run(out: Path) -> dict[str, Any]:
+    """The run settings stored in ``out/last.pt`` (checked again by resume_config)."""
+    from seqlm.train import load_checkpoint
+
+    saved = load_checkpoint(Path(out) / "last.pt").get("run")
+    return saved if isinstance(saved, dict) else {}
 
 
 def _epoch_line(row: dict[str, Any]) -> None:
@@ -55,119 +79,109 @@ def _epoch_line(row: dict[str, Any]) -> None:
 
 @app.command()
 def train(
+    ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="Folder for checkpoints, logs and plots."),
     data: str = typer.Option(None, "--data", help="Registered dataset name or a text file."),
     split: str = typer.Option(None, "--split", help="Dataset split to train on."),
     valid_split: str = typer.Option(None, "--valid-split",
                                     help="Dataset split to validate on (default: hold out "
                                          "the end of the training text)."),
-    valid_frac: float = typer.Option(0.1, "--valid-frac", help="Held-out fraction."),
+    valid_frac: float = bounded_float(0.1, "--valid-frac", lo=0.0, hi=1.0,
+                                      help="Held-out fraction (the end of the training text)."),
     level: str = typer.Option("char", "--level", help="char (stream mode) or word (sentences)."),
     preset: str = typer.Option("raw", "--preset", help="raw, letters (the book's), ..."),
-    min_freq: int = typer.Option(1, "--min-freq", help="Rarer tokens map to <unk>."),
-    model: str = typer.Option("lstm", "--model", help=", ".join(MODELS)),
-    hidden: int = typer.Option(256, "--hidden", help="Hidden units per layer."),
-    layers: int = typer.Option(1, "--layers", help="Layers (torch.nn models)."),
-    embed: int = typer.Option(0, "--embed", help="Embedding size (0 = one-hot input)."),
-    dropout: float = typer.Option(0.0, "--dropout"),
+    min_freq: int = bounded_int(1, "--min-freq", lo=1, help="Rarer tokens map to <unk>."),
+    model: str = typer.Option("lstm", "--model", help="A registered model kind: "
+                              "rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm, ..."),
+    hidden: int = bounded_int(256, "--hidden", lo=1, hi=HIDDEN_MAX,
+                              help="Hidden units per layer."),
+    layers: int = bounded_int(1, "--layers", lo=1, hi=64, help="Layers (torch.nn models)."),
+    embed: int = bounded_int(0, "--embed", hi=HIDDEN_MAX,
+                             help="Embedding size (0 = one-hot input)."),
+    dropout: float = bounded_float(0.0, "--dropout", hi=1.0,
+                                   help="Dropout probability on the layers' outputs (0 = off)."),
     tie: bool = typer.Option(False, "--tie", help="Tie input and output embeddings."),
-    weight_drop: float = typer.Option(0.0, "--weight-drop",
+    weight_drop: float = bounded_float(0.0, "--weight-drop", hi=1.0,
                                       help="DropConnect on the hidden-to-hidden weights."),
     nonlinearity: str = typer.Option("tanh", "--nonlinearity", help="tanh or relu (RNN)."),
-    batch_size: int = typer.Option(32, "--batch-size"),
-    num_steps: int = typer.Option(35, "--num-steps", help="Time steps per minibatch (BPTT)."),
+    batch_size: int = bounded_int(32, "--batch-size", lo=1, hi=1_000_000,
+                                  help="Rows per minibatch (the global batch under torchrun)."),
+    num_steps: int = bounded_int(35, "--num-steps", lo=1, hi=1_000_000,
+                                 help="Time steps per minibatch (BPTT)."),
     batching: str = typer.Option("sequential", "--batching", help="sequential or random."),
-    clip: float = typer.Option(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
+    clip: float = bounded_float(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
     optimizer: str = typer.Option("sgd", "--optimizer", help="sgd, adam or adamw."),
-    lr: float = typer.Option(1.0, "--lr", help="Learning rate (the book's SGD: 1)."),
-    weight_decay: float = typer.Option(0.0, "--weight-decay"),
-    anneal: float = typer.Option(0.0, "--anneal",
+    lr: float = bounded_float(1.0, "--lr", lo=1e-12,
+                              help="Learning rate (the book's SGD: 1)."),
+    weight_decay: float = bounded_float(0.0, "--weight-decay", hi=1e6,
+                                        help="L2 penalty (AdamW: decoupled weight decay)."),
+    anneal: float = bounded_float(0.0, "--anneal", hi=1.0,
                                  help="Multiply lr by this on a validation plateau (0 = off)."),
-    lr_decay: float = typer.Option(0.0, "--lr-decay",
+    lr_decay: float = bounded_float(0.0, "--lr-decay", hi=1.0,
                                    help="Multiply lr by this every epoch (0 = off)."),
-    lr_decay_start: int = typer.Option(1, "--lr-decay-start",
+    lr_decay_start: int = bounded_int(1, "--lr-decay-start", lo=1,
                                        help="First epoch after which --lr-decay applies."),
-    patience: int = typer.Option(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
-    epochs: int = typer.Option(None, "--epochs", help="Epochs in all [10]."),
-    time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N seconds (0 = off)."),
-    log_interval: int = typer.Option(50, "--log-interval", help="Steps per gradient-norm log."),
-    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    patience: int = bounded_int(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
+    epochs: int = bounded_int(None, "--epochs", lo=1, hi=1_000_000,
+                              help="Epochs in all, counting those already done [10]."),
+    time_limit: float = bounded_float(0.0, "--time-limit", hi=1e9,
+                                      help="Stop after N seconds of training (0 = off); a stop "
+                                           "mid-epoch is resumed mid-epoch."),
+    log_interval: int = bounded_int(50, "--log-interval", lo=1,
+                                    help="Steps per gradient-norm log."),
+    resume: bool = typer.Option(False, "--resume",
+                                help="Continue from OUT/last.pt exactly; only --epochs, "
+                                     "--time-limit, --patience, --lr, --log-interval, "
+                                     "--device, --precision and --progress may change."),
+    overwrite: bool = OverwriteOption,
+    device: str = typer.Option("auto", "--device",
+                               help="auto (a CUDA GPU when there is one), cpu or cuda."),
     precision: str = typer.Option("fp32", "--precision",
                                   help="fp32, or bf16 autocast for the training passes."),
-    ema: float = typer.Option(0.0, "--ema",
+    ema: float = bounded_float(0.0, "--ema", hi=1.0,
                               help="Validate and score with a moving average of the weights, "
                                    "this decay per step (e.g. 0.99; 0 = off)."),
-    distill: float = typer.Option(0.0, "--distill",
+    distill: float = bounded_float(0.0, "--distill", hi=1.0,
                                   help="Mix the labels with a cross-fitted n-gram teacher's "
                                        "distributions, this weight (e.g. 0.5; 0 = off)."),
-    distill_decay: float = typer.Option(0.98, "--distill-decay",
+    distill_decay: float = bounded_float(0.98, "--distill-decay", hi=1.0,
                                         help="Multiply the teacher's weight by this per epoch."),
-    distill_order: int = typer.Option(8, "--distill-order", help="Teacher n-gram order."),
-    distill_folds: int = typer.Option(10, "--distill-folds",
+    distill_order: int = bounded_int(8, "--distill-order", lo=1, hi=64,
+                                     help="Teacher n-gram order."),
+    distill_folds: int = bounded_int(10, "--distill-folds", lo=1, hi=1000,
                                       help="Teacher cross-fitting folds (1 = a leaky "
                                            "teacher that counted every label)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show progress bars (training and validation)."),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
+    config: Path = ConfigOption,
 ) -> None:
-    """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out."""
-    from seqlm.train import TrainConfig
-    from seqlm.train.lm import checkpoint_path, lm_data, split_text, train_lm
-    from seqlm.train.teacher import Distillation
+    """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out.
 
-    seed_everything(seed, threads)
-    if resume:  # every setting from the checkpoint, except how long / where to run
-        from seqlm.train import load_checkpoint
+    Example: seqlm rnn train --data timemachine --preset letters --model lstm --hidden 256
+    --optimizer adam --lr 0.002 --epochs 20 --out runs/tm (then: --out runs/tm --resume
+    --epochs 30)
+    """
+    from seqlm.apps.lm import resume_config, train_run
+    from seqlm.cli.rnn_resume import given_options, resume_overrides
 
-        ckpt = load_checkpoint(checkpoint_path(out))
-        s = dict(ckpt.get("extra") or {}).get("cli")
-        if not s:
-            raise ConfigError(f"{checkpoint_path(out)} was not written by 'seqlm rnn train'")
-        seed_everything(s["seed"], threads)
-        tc = TrainConfig.from_dict(ckpt["train_config"], device=device, progress=progress,
-                                   **({"epochs": epochs} if epochs else {}))
+    o = options(ctx, config)
+    run_folder(out, resume=o["resume"], overwrite=o["overwrite"])
+    if o["resume"]:  # the run as it was started; how long / where / how loudly may change
+        saved = _saved_run(out)
+        run = resume_config(out, **resume_overrides(saved, given_options(ctx, o)))
     else:
-        if data is None:
-            raise ConfigError("--data is required (a dataset name or a text file)")
-        s = {"data": data, "split": split, "valid_split": valid_split, "valid_frac": valid_frac,
-             "level": level, "preset": preset, "min_freq": min_freq, "seed": seed,
-             "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
-             "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity,
-                                            weight_drop),
-             "distill": Distillation(distill, distill_decay, distill_order,
-                                     distill_folds).to_dict() if distill else None}
-        tc = TrainConfig(
-            epochs=epochs or 10, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
-            clip=clip or None, anneal_factor=anneal or None, lr_decay=lr_decay or None,
-            lr_decay_start=lr_decay_start, early_stop_patience=patience or None,
-            log_interval=log_interval, device=device, progress=progress,
-            time_limit_s=time_limit or None, precision=precision, ema_decay=ema or None)
-    text = _read(s["data"], s["split"], s["preset"])
-    if s["valid_split"]:
-        train_text, valid_text = text, _read(s["data"], s["valid_split"], s["preset"])
-    else:
-        train_text, valid_text = split_text(text, s["valid_frac"])
-    lm_set = lm_data(train_text, valid_text, s["level"], s["min_freq"])
-    n_valid = 0 if lm_set.valid_ids is None else len(lm_set.valid_ids)
-    echo(f"{s['level']} level: {len(lm_set.vocab)} tokens in the vocabulary, "
-         f"{len(lm_set.train_ids):,} training and {n_valid:,} validation "
-         f"tokens; model {s['model']['kind']}, {tc.optimizer} lr {tc.lr:g}, "
-         f"clip {tc.clip or 'off'}")
-    if s.get("distill"):
-        d = s["distill"]
-        echo(f"distilling from a cross-fitted order-{d['order']} n-gram ({d['folds']} folds): "
-             f"teacher weight {d['alpha']:g}, x{d['decay']:g} per epoch")
-    _, result = train_lm(
-        s["model"], lm_set, tc, resume=checkpoint_path(out) if resume else None,
-        batch_size=s["batch_size"], num_steps=s["num_steps"], batching=s["batching"],
-        seed=s["seed"], out=out, extra={"cli": s, "preset": s["preset"]},
-        distill=Distillation(**s["distill"]) if s.get("distill") else None,
-        on_epoch=_epoch_line)
-    if result.stopped == "interrupted":
+        run = run_config(o)
+    seed_everything(run.seed, o["threads"])
+    _, result = train_run(run, out, resume=o["resume"], on_epoch=_epoch_line, log=echo)
+    if result.stopped in ("interrupted", "time_limit"):
         ppl = result.final.get("valid_ppl", math.nan)
-        echo(f"interrupted at step {result.final['step']}: checkpoint {result.checkpoint}, "
-             f"validation perplexity now {ppl:.3f}; continue with --resume")
+        why = "interrupted" if result.stopped == "interrupted" else "time limit reached"
+        echo(f"{why} in epoch {result.final['epoch'] + 1} after "
+             f"{result.final['batches_done']} batches (step {result.final['step']}): "
+             f"checkpoint {result.checkpoint}, validation perplexity now {ppl:.3f}; "
+             f"--resume continues this epoch")
     else:
         echo(f"stopped: {result.stopped}; checkpoints {out}/last.pt and {out}/best.pt; "
              f"log {out}/epochs.csv; plots {out}/ppl.png, {out}/grad_norm.png")
@@ -175,8 +189,8 @@ def train(
 
 def _load(checkpoint: Path, device: str) -> tuple[Any, str]:
     """The RNNLM of a checkpoint and the normalisation preset its text needs."""
+    from seqlm.apps.lm import load_lm
     from seqlm.train.checkpoint import check_finite_weights
-    from seqlm.train.lm import load_lm
 
     lm, ckpt = load_lm(checkpoint, device=device)
     check_finite_weights(lm.model.state_dict(), checkpoint)  # NaN weights: one line, not nan
@@ -224,7 +238,7 @@ def evaluate(
     Example: seqlm rnn eval runs/tm/best.pt --data timemachine --preset letters
     --last-frac 0.1
     """
-    from seqlm.train.lm import split_text
+    from seqlm.apps.lm import split_text
 
     seed_everything(seed, threads)
     if mix is None and (lam is not None or tune_data or tune_split):

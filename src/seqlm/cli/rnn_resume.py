@@ -37,8 +37,12 @@ def _get(run: dict[str, Any], *path: str, off: Any = None) -> Any:
 
 
 # option -> its value in the saved run, in the option's own form ("0 = off" as 0)
+def _top(key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda r: r.get(key)
+
+
 FIXED: dict[str, Callable[[dict[str, Any]], Any]] = {
-    **{k: (lambda r, k=k: r.get(k)) for k in (
+    **{k: _top(k) for k in (
         "data", "split", "valid_split", "valid_frac", "level", "preset", "min_freq", "seed",
         "batch_size", "num_steps", "batching", "model")},
     "hidden": lambda r: _get(r, "cell", "num_hiddens"),
