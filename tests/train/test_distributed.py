@@ -88,7 +88,8 @@ def test_two_ranks_equal_one_process_on_the_combined_batch(two_ranks, kind: str)
 def test_rank_zero_alone_prints_and_writes(two_ranks) -> None:
     _, outputs, out = two_ranks
     assert outputs[0].strip() == "rank 0 done" and outputs[1] == ""
-    assert sorted(p.name for p in (out / "run").iterdir()) == ["grad_norm.png", "last.pt"]
+    assert sorted(p.name for p in (out / "run").iterdir()) == ["grad_norm.png", "intervals.csv",
+                                                             "last.pt"]
 
 
 def test_a_stop_on_one_rank_stops_both_and_resumes_in_one_process(two_ranks) -> None:
