@@ -8,16 +8,8 @@ from typing import Any
 
 import typer
 
-from seqlm.cli.common import (
-    OverwriteOption,
-    SeedOption,
-    ThreadsOption,
-    bounded_float,
-    bounded_int,
-    echo,
-    run_folder,
-    seed_everything,
-)
+from seqlm.cli.common import OverwriteOption, SeedOption, ThreadsOption, echo, run_folder
+from seqlm.cli.common import bounded_float, bounded_int, seed_everything
 from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError
 
