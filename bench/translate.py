@@ -89,14 +89,7 @@ def main() -> None:
     benchutil.setup_data_env()
     import torch
 
-    from seqlm.apps.translate import (
-        DataConfig,
-        RunConfig,
-        SearchConfig,
-        Seq2SeqConfig,
-        Translator,
-        train_translation,
-    )
+    import seqlm.apps.translate as tr
     from seqlm.train import TrainConfig
 
     torch.set_num_threads(args.threads or 1)
@@ -105,8 +98,8 @@ def main() -> None:
     if args.eval is None:
         minutes = 0.25 if args.quick else args.cpu_minutes
         size = 64 if args.quick else args.hidden
-        run = RunConfig(_quick_data(args.out) if args.quick else DataConfig("eng-cn"),
-                        Seq2SeqConfig(cell=args.cell, embed=size, hidden=size,
+        run = tr.RunConfig(_quick_data(args.out) if args.quick else tr.DataConfig("eng-cn"),
+                        tr.Seq2SeqConfig(cell=args.cell, embed=size, hidden=size,
                                       layers=args.layers, attention=args.attention,
                                       dropout=args.dropout),
                         batch_size=args.batch, seed=args.seed, cpu_limit_s=60 * minutes)
@@ -121,19 +114,19 @@ def main() -> None:
                   f"  wall {(time.perf_counter() - t0) / 60:5.1f} min  load "
                   f"{os.getloadavg()[0]:.1f}", flush=True)
 
-        _, _, result = train_translation(run, tc, args.out, on_epoch=line)
+        _, _, result = tr.train_translation(run, tc, args.out, on_epoch=line)
         info.update(stopped=result.stopped, epochs=len(result.history),
                     train_cpu_min=(time.process_time() - c0) / 60,
                     train_wall_min=(time.perf_counter() - t0) / 60)
         path = os.path.join(args.out, "best.pt")
     else:
         path = args.eval
-    translator = Translator.load(path)
-    full = translator.data if translator.data.valid is None else DataConfig("eng-cn")
+    translator = tr.Translator.load(path)
+    full = translator.data if translator.data.valid is None else tr.DataConfig("eng-cn")
     test = full.part("test")[: 100 if args.quick else None]
     for name, beam in (("greedy", 1), (f"beam {args.beam}", args.beam)):
         c0 = time.process_time()
-        scores, _ = translator.evaluate(test, SearchConfig(beam=beam, alpha=args.alpha))
+        scores, _ = translator.evaluate(test, tr.SearchConfig(beam=beam, alpha=args.alpha))
         info[name] = {**scores.to_dict(), "cpu_s": time.process_time() - c0}
     info["baselines"] = baselines(full.part("train"), test, translator)
     info["load_end"] = os.getloadavg()

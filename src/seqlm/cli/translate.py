@@ -21,6 +21,7 @@ from seqlm.cli.common import (
     run_folder,
     seed_everything,
 )
+from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError, DataError
 
 app = typer.Typer(help="Encoder-decoder translation (English -> Chinese by default): train, "
@@ -43,6 +44,7 @@ def _epoch_line(row: dict[str, Any]) -> None:
 
 @app.command()
 def train(
+    ctx: typer.Context,
     out: str = typer.Option(..., "--out", help="Folder for best.pt, last.pt, logs and plots."),
     data: str = typer.Option(None, "--data", help="Pairs: a TSV file (source<TAB>target) or a "
                              "registered dataset (eng-cn)."),
@@ -88,8 +90,10 @@ def train(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
+    config: Path = ConfigOption,
 ) -> None:
-    """Train an encoder-decoder by teacher forcing with gradient clipping."""
+    """Train an encoder-decoder by teacher forcing with gradient clipping (``--config run.toml``:
+    the same options from a TOML file, the command line overriding it)."""
     from seqlm.apps.translate import (
         DataConfig,
         RunConfig,
@@ -99,24 +103,28 @@ def train(
     )
     from seqlm.train import TrainConfig
 
-    folder = run_folder(out, resume=resume, overwrite=overwrite)
-    seed_everything(seed, threads)
-    wall = time_limit or None
-    if resume:
-        _, _, result = resume_translation(folder, epochs, _epoch_line, device=device,
-                                          progress=progress, time_limit_s=wall)
+    o = options(ctx, config)
+    folder = run_folder(o["out"], resume=o["resume"], overwrite=o["overwrite"])
+    seed_everything(o["seed"], o["threads"])
+    wall = o["time_limit"] or None
+    if o["resume"]:
+        _, _, result = resume_translation(folder, o["epochs"], _epoch_line, device=o["device"],
+                                          progress=o["progress"], time_limit_s=wall)
     else:
-        if data is None:
+        if o["data"] is None:
             raise ConfigError("--data is required (a TSV file of pairs or a dataset name)")
-        run = RunConfig(
-            DataConfig(data, valid, reverse, src_tokenizer, tgt_tokenizer, dedupe, valid_frac,
-                       test_frac, split_seed, src_min_freq, tgt_min_freq),
-            Seq2SeqConfig(cell=cell, embed=embed, hidden=hidden, layers=layers,
-                          bidirectional=bidirectional, attention=attention, dropout=dropout),
-            batch_size=batch_size, seed=seed, cpu_limit_s=cpu_limit or None)
-        tc = TrainConfig(epochs=epochs or 30, optimizer=optimizer, lr=lr, clip=clip or None,
-                         anneal_factor=anneal or None, early_stop_patience=patience or None,
-                         device=device, progress=progress, time_limit_s=wall)
+        pairs = DataConfig(*(o[k] for k in ("data", "valid", "reverse", "src_tokenizer",
+                                           "tgt_tokenizer", "dedupe", "valid_frac",
+                                           "test_frac", "split_seed", "src_min_freq",
+                                           "tgt_min_freq")))
+        model = Seq2SeqConfig(**{k: o[k] for k in ("cell", "embed", "hidden", "layers",
+                                                   "bidirectional", "attention", "dropout")})
+        run = RunConfig(pairs, model, batch_size=o["batch_size"], seed=o["seed"],
+                        cpu_limit_s=o["cpu_limit"] or None)
+        tc = TrainConfig(epochs=o["epochs"] or 30, optimizer=o["optimizer"], lr=o["lr"],
+                         clip=o["clip"] or None, anneal_factor=o["anneal"] or None,
+                         early_stop_patience=o["patience"] or None, device=o["device"],
+                         progress=o["progress"], time_limit_s=wall)
         _, _, result = train_translation(run, tc, folder, _epoch_line)
     echo(f"stopped: {result.stopped}; checkpoints {folder}/best.pt and {folder}/last.pt; "
          f"log {folder}/epochs.csv")

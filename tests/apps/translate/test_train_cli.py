@@ -182,3 +182,37 @@ def test_cli_split_writes_three_files(files: dict[str, Path], tmp_path: Path,
              for p in ("train", "valid", "test")}
     distinct = len({s.lower() for s, _ in toy_pairs(600, 0)})
     assert sum(sizes.values()) == distinct and sizes["test"] == round(0.05 * distinct)
+
+
+def test_cli_train_reads_a_toml_config_the_command_line_overriding_it(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "run.toml"
+    config.write_text('embed = 8\nhidden = 12\nepochs = 1\nattention = "none"\n'
+                      'no-progress = true\n', encoding="utf-8")
+    code, _, err = _cli(capsys, "translate", "train", "--data", str(files["train"]), "--valid",
+                        str(files["valid"]), "--out", str(tmp_path / "run"), "--config",
+                        str(config), "--hidden", "10", "--threads", "1")
+    assert code == 2 and "no-progress" in err  # only the command's own option names
+    config.write_text('embed = 8\nhidden = 12\nepochs = 1\nattention = "none"\n'
+                      'progress = false\n', encoding="utf-8")
+    code, _, err = _cli(capsys, "translate", "train", "--data", str(files["train"]), "--valid",
+                        str(files["valid"]), "--out", str(tmp_path / "run"), "--config",
+                        str(config), "--hidden", "10", "--threads", "1")
+    assert code == 0, err
+    saved = load_checkpoint(tmp_path / "run" / "last.pt")
+    assert (saved["model_config"]["embed"], saved["model_config"]["hidden"]) == (8, 10)
+    assert saved["model_config"]["attention"] == "none" and saved["epoch"] == 1
+
+
+def test_the_demo_section_learns_numbers_in_seconds(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from seqlm.demo import run_demo
+    from seqlm.demo.translate import chinese, english
+
+    assert [chinese(n) for n in (10, 15, 105, 110, 345)] == [
+        "十", "十五", "一百零五", "一百一十", "三百四十五"]
+    assert english(345) == "three hundred and forty-five"
+    run_demo(tmp_path, seed=0, quick=True, embedded=True, only=("translate",))
+    out = capsys.readouterr().out
+    assert "Translation" in out and "-> 三百四十五" in out
+    assert (tmp_path / "translate_attention.png").read_bytes()[:4] == b"\x89PNG"
