@@ -8,8 +8,8 @@ from typing import Any
 
 import typer
 
-from seqlm.cli.common import OverwriteOption, SeedOption, ThreadsOption, echo, run_folder
-from seqlm.cli.common import bounded_float, bounded_int, seed_everything
+from seqlm.cli import common
+from seqlm.cli.common import OverwriteOption, SeedOption, ThreadsOption, echo, seed_everything
 from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError
 
@@ -78,48 +78,50 @@ def train(
     valid_split: str = typer.Option(None, "--valid-split",
                                     help="Dataset split to validate on (default: hold out "
                                          "the end of the training text)."),
-    valid_frac: float = bounded_float(0.1, "--valid-frac", lo=0.0, hi=1.0,
+    valid_frac: float = common.bounded_float(0.1, "--valid-frac", lo=0.0, hi=1.0,
                                       help="Held-out fraction (the end of the training text)."),
     level: str = typer.Option("char", "--level", help="char (stream mode) or word (sentences)."),
     preset: str = typer.Option("raw", "--preset", help="raw, letters (the book's), ..."),
-    min_freq: int = bounded_int(1, "--min-freq", lo=1, help="Rarer tokens map to <unk>."),
+    min_freq: int = common.bounded_int(1, "--min-freq", lo=1, help="Rarer tokens map to <unk>."),
     model: str = typer.Option("lstm", "--model", help="A registered model kind: "
                               "rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm, ..."),
-    hidden: int = bounded_int(256, "--hidden", lo=1, hi=HIDDEN_MAX,
+    hidden: int = common.bounded_int(256, "--hidden", lo=1, hi=HIDDEN_MAX,
                               help="Hidden units per layer."),
-    layers: int = bounded_int(1, "--layers", lo=1, hi=64, help="Layers (torch.nn models)."),
-    embed: int = bounded_int(0, "--embed", hi=HIDDEN_MAX,
+    layers: int = common.bounded_int(1, "--layers", lo=1, hi=64, help="Layers (torch.nn models)."),
+    embed: int = common.bounded_int(0, "--embed", hi=HIDDEN_MAX,
                              help="Embedding size (0 = one-hot input)."),
-    dropout: float = bounded_float(0.0, "--dropout", hi=1.0,
+    dropout: float = common.bounded_float(0.0, "--dropout", hi=1.0,
                                    help="Dropout probability on the layers' outputs (0 = off)."),
     tie: bool = typer.Option(False, "--tie", help="Tie input and output embeddings."),
-    weight_drop: float = bounded_float(0.0, "--weight-drop", hi=1.0,
+    weight_drop: float = common.bounded_float(0.0, "--weight-drop", hi=1.0,
                                       help="DropConnect on the hidden-to-hidden weights."),
     nonlinearity: str = typer.Option("tanh", "--nonlinearity", help="tanh or relu (RNN)."),
-    batch_size: int = bounded_int(32, "--batch-size", lo=1, hi=1_000_000,
+    batch_size: int = common.bounded_int(32, "--batch-size", lo=1, hi=1_000_000,
                                   help="Rows per minibatch (the global batch under torchrun)."),
-    num_steps: int = bounded_int(35, "--num-steps", lo=1, hi=1_000_000,
+    num_steps: int = common.bounded_int(35, "--num-steps", lo=1, hi=1_000_000,
                                  help="Time steps per minibatch (BPTT)."),
     batching: str = typer.Option("sequential", "--batching", help="sequential or random."),
-    clip: float = bounded_float(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
+    clip: float = common.bounded_float(1.0, "--clip",
+                                       help="Gradient-norm threshold theta (0 = off)."),
     optimizer: str = typer.Option("sgd", "--optimizer", help="sgd, adam or adamw."),
-    lr: float = bounded_float(1.0, "--lr", lo=1e-12,
+    lr: float = common.bounded_float(1.0, "--lr", lo=1e-12,
                               help="Learning rate (the book's SGD: 1)."),
-    weight_decay: float = bounded_float(0.0, "--weight-decay", hi=1e6,
+    weight_decay: float = common.bounded_float(0.0, "--weight-decay", hi=1e6,
                                         help="L2 penalty (AdamW: decoupled weight decay)."),
-    anneal: float = bounded_float(0.0, "--anneal", hi=1.0,
+    anneal: float = common.bounded_float(0.0, "--anneal", hi=1.0,
                                  help="Multiply lr by this on a validation plateau (0 = off)."),
-    lr_decay: float = bounded_float(0.0, "--lr-decay", hi=1.0,
+    lr_decay: float = common.bounded_float(0.0, "--lr-decay", hi=1.0,
                                    help="Multiply lr by this every epoch (0 = off)."),
-    lr_decay_start: int = bounded_int(1, "--lr-decay-start", lo=1,
+    lr_decay_start: int = common.bounded_int(1, "--lr-decay-start", lo=1,
                                        help="First epoch after which --lr-decay applies."),
-    patience: int = bounded_int(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
-    epochs: int = bounded_int(None, "--epochs", lo=1, hi=1_000_000,
+    patience: int = common.bounded_int(0, "--patience",
+                                       help="Early stop after N bad epochs (0 = off)."),
+    epochs: int = common.bounded_int(None, "--epochs", lo=1, hi=1_000_000,
                               help="Epochs in all, counting those already done [10]."),
-    time_limit: float = bounded_float(0.0, "--time-limit", hi=1e9,
+    time_limit: float = common.bounded_float(0.0, "--time-limit", hi=1e9,
                                       help="Stop after N seconds of training (0 = off); a stop "
                                            "mid-epoch is resumed mid-epoch."),
-    log_interval: int = bounded_int(50, "--log-interval", lo=1,
+    log_interval: int = common.bounded_int(50, "--log-interval", lo=1,
                                     help="Steps per gradient-norm log."),
     resume: bool = typer.Option(False, "--resume",
                                 help="Continue from OUT/last.pt exactly; only --epochs, "
@@ -130,17 +132,17 @@ def train(
                                help="auto (a CUDA GPU when there is one), cpu or cuda."),
     precision: str = typer.Option("fp32", "--precision",
                                   help="fp32, or bf16 autocast for the training passes."),
-    ema: float = bounded_float(0.0, "--ema", hi=1.0,
+    ema: float = common.bounded_float(0.0, "--ema", hi=1.0,
                               help="Validate and score with a moving average of the weights, "
                                    "this decay per step (e.g. 0.99; 0 = off)."),
-    distill: float = bounded_float(0.0, "--distill", hi=1.0,
+    distill: float = common.bounded_float(0.0, "--distill", hi=1.0,
                                   help="Mix the labels with a cross-fitted n-gram teacher's "
                                        "distributions, this weight (e.g. 0.5; 0 = off)."),
-    distill_decay: float = bounded_float(0.98, "--distill-decay", hi=1.0,
+    distill_decay: float = common.bounded_float(0.98, "--distill-decay", hi=1.0,
                                         help="Multiply the teacher's weight by this per epoch."),
-    distill_order: int = bounded_int(8, "--distill-order", lo=1, hi=64,
+    distill_order: int = common.bounded_int(8, "--distill-order", lo=1, hi=64,
                                      help="Teacher n-gram order."),
-    distill_folds: int = bounded_int(10, "--distill-folds", lo=1, hi=1000,
+    distill_folds: int = common.bounded_int(10, "--distill-folds", lo=1, hi=1000,
                                       help="Teacher cross-fitting folds (1 = a leaky "
                                            "teacher that counted every label)."),
     progress: bool = typer.Option(True, "--progress/--no-progress",
@@ -159,7 +161,7 @@ def train(
     from seqlm.cli.rnn_resume import given_options, resume_overrides
 
     o = options(ctx, config)
-    run_folder(out, resume=o["resume"], overwrite=o["overwrite"])
+    common.run_folder(out, resume=o["resume"], overwrite=o["overwrite"])
     if o["resume"]:  # the run as it was started; how long / where / how loudly may change
         saved = _saved_run(out)
         run = resume_config(out, **resume_overrides(saved, given_options(ctx, o)))
@@ -282,15 +284,15 @@ def _normalised(preset: str, text: str) -> str:
 def generate(
     checkpoint: Path = CkptArg,
     prefix: str = typer.Option("", "--prefix", help="Text to warm the state up on."),
-    n: int = bounded_int(100, "-n", "--num", lo=0, hi=GENERATE_MAX,
+    n: int = common.bounded_int(100, "-n", "--num", lo=0, hi=GENERATE_MAX,
                          help=f"Tokens to generate (at most {GENERATE_MAX:,})."),
     strategy: str = typer.Option("sample", "--strategy", help="greedy or sample."),
-    temperature: float = bounded_float(1.0, "--temperature", lo=1e-6, hi=1e6,
+    temperature: float = common.bounded_float(1.0, "--temperature", lo=1e-6, hi=1e6,
                                        help="Divide the scores by this before sampling "
                                             "(< 1: more conservative, > 1: more random)."),
-    top_k: int = bounded_int(None, "--top-k", lo=1,
+    top_k: int = common.bounded_int(None, "--top-k", lo=1,
                              help="Sample only among the k most probable tokens."),
-    top_p: float = bounded_float(None, "--top-p", lo=0.0, hi=1.0,
+    top_p: float = common.bounded_float(None, "--top-p", lo=0.0, hi=1.0,
                                  help="Sample only among the most probable tokens whose "
                                       "probabilities add up to p (nucleus sampling)."),
     device: str = DeviceOption,
