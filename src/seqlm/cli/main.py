@@ -12,6 +12,7 @@ from seqlm.cli import demo as demo_cli
 from seqlm.cli import ngram as ngram_cli
 from seqlm.cli import rnn as rnn_cli
 from seqlm.cli import series as series_cli
+from seqlm.cli import tag as tag_cli
 from seqlm.errors import SeqlmError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(ngram_cli.app, name="ngram")
 app.add_typer(series_cli.app, name="series")
 app.command("demo")(demo_cli.demo)
 app.add_typer(rnn_cli.app, name="rnn")
+app.add_typer(tag_cli.app, name="tag")
 # Sub-command groups of the other parts are added here, one line each.
 
 

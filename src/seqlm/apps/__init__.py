@@ -1,0 +1,1 @@
+"""seqlm.apps -- applications of the recurrent models: classification, tagging, translation."""

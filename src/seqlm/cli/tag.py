@@ -1,0 +1,171 @@
+"""``seqlm tag train | eval | predict``: per-token tagging (part of speech) with a word +
+character BiRNN; the same command shape as ``seqlm rnn train``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.errors import ConfigError, DataError
+
+app = typer.Typer(help="Per-token tagging (UPOS/XPOS): train, evaluate, predict.",
+                  no_args_is_help=True)
+
+CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm tag train' (best.pt/last.pt).")
+ColumnOption = typer.Option("upos", "--column", help="CoNLL-U tag column: upos or xpos.")
+FormatOption = typer.Option("auto", "--format", help="auto, conllu or tsv (token<TAB>tag).")
+
+
+def _epoch_line(row: dict[str, Any]) -> None:
+    echo(f"epoch {row['epoch']:>3}  train nll {row['train_nll']:.4f}  "
+         f"valid nll {row['valid_nll']:.4f}  lr {row['lr']:.3g}  "
+         f"||g|| {row['grad_norm_mean']:.3g} (clipped {100 * row['clipped_frac']:.0f}%)  "
+         f"{row['items_per_s']:,.0f} words/s")
+
+
+@app.command()
+def train(
+    out: Path = typer.Option(..., "--out", help="Folder for checkpoints, logs and plots."),
+    data: str = typer.Option(None, "--data", help="A dataset (ud-en-ewt) or a CoNLL-U/TSV file."),
+    split: str = typer.Option(None, "--split", help="Dataset split to train on [train]."),
+    valid: str = typer.Option(None, "--valid", help="Validation file or dataset."),
+    valid_split: str = typer.Option(None, "--valid-split", help="Validation split (dev)."),
+    column: str = ColumnOption,
+    fmt: str = FormatOption,
+    min_freq: int = typer.Option(1, "--min-freq", min=1,
+                                 help="Rarer words get no embedding (their spelling still "
+                                      "counts)."),
+    cell: str = typer.Option("lstm", "--cell", help="lstm, gru or rnn."),
+    hidden: int = typer.Option(128, "--hidden", min=1, help="Word RNN units per direction."),
+    layers: int = typer.Option(2, "--layers", min=1, help="Word RNN layers."),
+    word_embed: int = typer.Option(100, "--word-embed", min=1),
+    char_embed: int = typer.Option(32, "--char-embed", min=1),
+    char_hidden: int = typer.Option(64, "--char-hidden", min=1,
+                                    help="Character RNN units per direction."),
+    dropout: float = typer.Option(0.33, "--dropout"),
+    word_dropout: float = typer.Option(0.25, "--word-dropout",
+                                       help="alpha: a word of count f becomes <unk> with "
+                                            "probability alpha/(alpha+f) in training."),
+    init_from: Path = typer.Option(None, "--init-from",
+                                   help="Start the encoder from an LM checkpoint of "
+                                        "'seqlm rnn train' (vocabulary mapped by token)."),
+    batch_size: int = typer.Option(32, "--batch-size", min=1, help="Sentences per batch."),
+    clip: float = typer.Option(5.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
+    optimizer: str = typer.Option("adam", "--optimizer", help="sgd, adam or adamw."),
+    lr: float = typer.Option(2e-3, "--lr"),
+    weight_decay: float = typer.Option(0.0, "--weight-decay"),
+    anneal: float = typer.Option(0.5, "--anneal",
+                                 help="Multiply lr by this on a validation plateau (0 = off)."),
+    patience: int = typer.Option(0, "--patience", min=0,
+                                 help="Early stop after N bad epochs (0 = off)."),
+    ema: float = typer.Option(0.0, "--ema", help="Weight-average decay (e.g. 0.999; 0 = off)."),
+    epochs: int = typer.Option(None, "--epochs", min=1, help="Epochs in all [30]."),
+    time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N seconds (0 = off)."),
+    cpu_limit: float = typer.Option(0.0, "--cpu-limit",
+                                    help="Stop after N seconds of process CPU time (0 = off)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    seed: int = SeedOption,
+    threads: int = ThreadsOption,
+) -> None:
+    """Train a tagger with the one training loop (clipping, checkpoints, exact resume)."""
+    from seqlm.apps.tag.run import TagRun, resume_settings, train_run
+    from seqlm.train import TrainConfig
+
+    seed_everything(seed, threads)
+    limits = {"time_limit_s": time_limit or None, "device": device, "progress": progress}
+    if resume:
+        run, tc = resume_settings(out, **limits, **({"epochs": epochs} if epochs else {}))
+        seed_everything(run.seed, threads)
+    else:
+        if data is None:
+            raise ConfigError("--data is required (ud-en-ewt, or a CoNLL-U or TSV file)")
+        model = {"cell": cell, "hidden": hidden, "layers": layers, "word_embed": word_embed,
+                 "char_embed": char_embed, "char_hidden": char_hidden, "dropout": dropout,
+                 "word_dropout": word_dropout}
+        run = TagRun(data, split, valid, valid_split, column, fmt, min_freq, batch_size, seed,
+                     str(init_from) if init_from else None, model)
+        tc = TrainConfig(epochs=epochs or 30, optimizer=optimizer, lr=lr, clip=clip or None,
+                         weight_decay=weight_decay, anneal_factor=anneal or None,
+                         early_stop_patience=patience or None, ema_decay=ema or None, **limits)
+
+    def describe(d: Any) -> None:
+        n_valid = sum(len(e.word_ids) for e in d.valid) if d.valid else 0
+        echo(f"{len(d.train):,} training sentences ({sum(len(e.word_ids) for e in d.train):,} "
+             f"words), {n_valid:,} validation words; {len(d.vocabs.words):,} words, "
+             f"{len(d.vocabs.chars)} characters, {len(d.vocabs.tags)} tags")
+
+    _, result = train_run(run, tc, out, resume, cpu_limit or None, _epoch_line, describe)
+    if result.stopped == "interrupted":
+        echo(f"interrupted at step {result.final['step']}: checkpoint {result.checkpoint}; "
+             "continue with --resume")
+    else:
+        echo(f"stopped: {result.stopped}; checkpoints {out}/last.pt and {out}/best.pt")
+
+
+def _model(checkpoint: Path, device: str) -> tuple[Any, Any, dict[str, Any]]:
+    from seqlm.apps.tag import load_tagger
+
+    return load_tagger(checkpoint, device)
+
+
+@app.command("eval")
+def evaluate(
+    checkpoint: Path = CkptArg,
+    data: str = typer.Option(..., "--data", help="A dataset (ud-en-ewt) or a CoNLL-U/TSV file."),
+    split: str = typer.Option(None, "--split", help="Dataset split (e.g. test)."),
+    column: str = typer.Option(None, "--column", help="upos or xpos [the model's]."),
+    fmt: str = FormatOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
+    device: str = typer.Option("cpu", "--device", help="auto, cpu or cuda."),
+    seed: int = SeedOption,
+    threads: int = ThreadsOption,
+) -> None:
+    """Token accuracy, accuracy on words unseen in training, per-tag precision/recall/F1."""
+    from seqlm.apps.tag import evaluate_tagger, load_tagged
+
+    seed_everything(seed, threads)
+    model, vocabs, ckpt = _model(checkpoint, device)
+    col = column or str((ckpt.get("extra") or {}).get("column", "upos"))
+    scores = evaluate_tagger(model, vocabs, load_tagged(data, split, col, fmt),
+                             origin=f"{data}{':' + split if split else ''}")
+    if as_json:
+        echo(json.dumps(scores.to_dict()))
+        return
+    echo(f"tokens {scores.tokens:,}  accuracy {100 * scores.accuracy:.2f}%  "
+         f"unseen words {scores.unseen_tokens:,}: accuracy {100 * scores.unseen_accuracy:.2f}%  "
+         f"macro-F1 {scores.macro_f1:.4f}")
+    echo(f"{'tag':<8} {'precision':>9} {'recall':>9} {'f1':>9} {'support':>8}")
+    for tag, m in scores.per_tag.items():
+        echo(f"{tag:<8} {m['precision']:9.4f} {m['recall']:9.4f} {m['f1']:9.4f} "
+             f"{int(m['support']):8d}")
+
+
+@app.command()
+def predict(
+    checkpoint: Path = CkptArg,
+    texts: list[str] = typer.Argument(..., help="Tokenised sentences (words separated by "
+                                                "spaces), or - to read one a line from stdin."),
+    device: str = typer.Option("cpu", "--device", help="auto, cpu or cuda."),
+    seed: int = SeedOption,
+) -> None:
+    """Tag sentences: prints word/TAG pairs, one sentence a line."""
+    from seqlm.apps.tag import predict as tag, split_sentence
+
+    seed_everything(seed)
+    if texts == ["-"]:
+        lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
+        if not lines:
+            raise DataError("no sentence on standard input")
+    else:
+        lines = texts
+    sentences = [split_sentence(t) for t in lines]
+    model, vocabs, _ = _model(checkpoint, device)
+    for s, tags in zip(sentences, tag(model, vocabs, sentences), strict=True):
+        echo(" ".join(f"{w}/{t}" for w, t in zip(s.words, tags, strict=True)))
