@@ -6,12 +6,13 @@ Log-probabilities: ``logprob`` and ``token_logprobs`` return natural logs (as th
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from seqlm.core.results import LN10 as LOG10
+from seqlm.core.results import Perplexity
 from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
@@ -29,11 +30,9 @@ from seqlm.ngram.estimators import (
 )
 from seqlm.ngram.memory import available_bytes, counting_bytes, paused_gc
 from seqlm.ngram.query import backoff_scores, count_scores, match
-from seqlm.ngram.results import Perplexity
 from seqlm.ngram.tokens import Tokens, tokenize_text
 
 MAX_ORDER = 20
-LOG10 = math.log(10.0)
 
 
 def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
@@ -87,6 +86,11 @@ class NgramLM:
         self.tables: Tables | None = None
         self.ctx_total: list[np.ndarray] = []
         self.predicted = np.zeros(0, dtype=bool)
+
+    @property
+    def proper(self) -> bool:
+        """False for stupid backoff, whose scores are not probabilities."""
+        return self.estimator != "stupid_backoff"
 
     # ------------------------------------------------------------------ fitting
     def _tok(self) -> Tokenizer:
@@ -215,7 +219,7 @@ class NgramLM:
         """Corpus-level perplexity (not a mean of per-sentence values), with OOV accounting."""
         enc = self._encode(corpus)
         lp = self._score_encoded(enc)[0]
-        return Perplexity.from_logprobs(lp, enc.oov, proper=self.estimator != "stupid_backoff")
+        return Perplexity.from_logprobs(lp, enc.oov, proper=self.proper)
 
     def compare(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
         """Rank sentences by total log10 probability, most probable first (the seed's example)."""

@@ -10,7 +10,6 @@ from seqlm.rnn.lstm_scratch import LSTMScratch
 from seqlm.rnn.mixture import Interpolated
 from seqlm.rnn.registry import KINDS, build_model
 from seqlm.rnn.rnn_scratch import RNNScratch
-from seqlm.rnn.scoring import LMVerbs
 from seqlm.rnn.state import State, detach_state
 from seqlm.rnn.torch_models import TorchRNN
 
@@ -20,7 +19,6 @@ __all__ = [
     "DynamicEval",
     "GRUScratch",
     "Interpolated",
-    "LMVerbs",
     "LSTMScratch",
     "RNNScratch",
     "SequenceModel",

@@ -91,6 +91,11 @@ class SequenceModel(nn.Module):
             return self.embedding(X)
         return X.to(dtype)
 
+    def hidden_states(self, X: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """The top layer's H_t for every step (batch, steps, num_hiddens), before the output
+        layer, and the final state: what an encoder (classifier, tagger) reads."""
+        raise NotImplementedError
+
     def check_input(self, X: torch.Tensor) -> None:
         """Raise DataError unless X has this model's shape and type (and at least one step)."""
         if self.vocab_size is not None:

@@ -22,16 +22,16 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from seqlm.core.lm import LanguageModel
 from seqlm.errors import ConfigError
 from seqlm.rnn.lm import RNNLM
-from seqlm.rnn.scoring import LMVerbs
 from seqlm.rnn.state import State, detach_state
 
 SGD_LRS = (0.0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
 RMS_LRS = (0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3)
 
 
-class DynamicEval(LMVerbs):
+class DynamicEval(LanguageModel):
     """Score like ``lm`` but adapt a private copy of its weights after every segment.
 
     ``lr``: SGD step on each segment's mean NLL (0 = the static model, exactly);

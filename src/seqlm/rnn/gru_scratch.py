@@ -43,7 +43,7 @@ class GRUScratch(ScratchModel):
         self.W_xh, self.W_hh, self.b_h = self.triple()
         self.reset_parameters()
 
-    def forward(
+    def hidden_states(
         self, X: torch.Tensor, state: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         self.check_input(X)
@@ -65,4 +65,4 @@ class GRUScratch(ScratchModel):
                 H_tilde = torch.tanh(XW_xh[t] + (R * H) @ W_hh)
             H = Z * H + (1 - Z) * H_tilde
             hiddens.append(H)
-        return self.output(hiddens), H
+        return torch.stack(hiddens, dim=1), H

@@ -14,17 +14,17 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
+from seqlm.core.lm import LanguageModel
 from seqlm.data.conventions import BOS, EOS, Mode, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import ConfigError, DataError
 from seqlm.rnn.base import SequenceModel
 from seqlm.rnn.sampling import check_sampling, choose
-from seqlm.rnn.scoring import LMVerbs
 from seqlm.rnn.state import State
 
 
-class RNNLM(LMVerbs):
+class RNNLM(LanguageModel):
     """Score and generate text with a recurrent model over ``vocab``.
 
     ``batch_size`` sentences (sorted by length) are scored together; long sequences are run in

@@ -46,7 +46,7 @@ class LSTMScratch(ScratchModel):
         """(H_0, C_0) = (0, 0)."""
         return self.zeros(batch_size, device), self.zeros(batch_size, device)
 
-    def forward(
+    def hidden_states(
         self, X: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
     ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
         self.check_input(X)
@@ -69,4 +69,4 @@ class LSTMScratch(ScratchModel):
             C = F * C + I * C_tilde
             H = O * torch.tanh(C)
             hiddens.append(H)
-        return self.output(hiddens), (H, C)
+        return torch.stack(hiddens, dim=1), (H, C)

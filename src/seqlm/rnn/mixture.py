@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
+from seqlm.core.lm import LanguageModel
 from seqlm.errors import ConfigError, DataError
-from seqlm.rnn.scoring import LMVerbs
 
 
 def _same(name: str, a: Any, b: Any) -> None:
@@ -23,15 +23,16 @@ def _same(name: str, a: Any, b: Any) -> None:
         raise ConfigError(f"cannot mix models with different {name}: {a!r} vs {b!r}")
 
 
-class Interpolated(LMVerbs):
+class Interpolated(LanguageModel):
     """The mixture of ``first`` (weight ``lam``) and ``second`` (weight ``1 - lam``)."""
 
     def __init__(self, first: Any, second: Any, lam: float = 0.5) -> None:
         for m in (first, second):
             if not hasattr(m, "token_logprobs") or not hasattr(m, "vocab"):
                 raise ConfigError(f"{type(m).__name__} has no token_logprobs/vocab to mix")
-            if getattr(m, "estimator", None) == "stupid_backoff":
-                raise ConfigError("stupid backoff gives scores, not probabilities: cannot mix it")
+            if not getattr(m, "proper", True):
+                raise ConfigError(f"{type(m).__name__} gives scores, not probabilities (e.g. "
+                                  "stupid backoff): cannot mix it")
         if first.vocab != second.vocab:
             raise ConfigError(
                 f"vocabulary mismatch: {first.vocab!r} vs {second.vocab!r}; interpolation needs "

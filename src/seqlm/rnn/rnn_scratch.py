@@ -41,7 +41,7 @@ class RNNScratch(ScratchModel):
         self.W_xh, self.W_hh, self.b_h = self.triple()
         self.reset_parameters()
 
-    def forward(
+    def hidden_states(
         self, X: torch.Tensor, state: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor]:
         self.check_input(X)
@@ -52,5 +52,5 @@ class RNNScratch(ScratchModel):
         for XW_xh_t in XW_xh:
             H = self.phi(torch.addmm(XW_xh_t, H, W_hh))  # + H_{t-1} W_hh
             hiddens.append(H)
-        return self.output(hiddens), H
+        return torch.stack(hiddens, dim=1), H
 

@@ -100,11 +100,16 @@ class ScratchModel(SequenceModel):
             return torch.matmul(self.drop(self.embedding(X.T)), W) + b
         return torch.matmul(X.transpose(0, 1).to(W.dtype), W) + b
 
-    def output(self, hiddens: list[torch.Tensor]) -> torch.Tensor:
+    def forward(self, X: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """O (batch, steps, output_size) and the final state: the cell's H_t, then the output."""
+        hiddens, state = self.hidden_states(X, state)
+        return self.output(hiddens), state
+
+    def output(self, hiddens: torch.Tensor) -> torch.Tensor:
         """O_t = H_t W_hq + b_q for all steps at once: (batch, steps, output_size)."""
         W_hq = self.embedding.weight.T if self.embedding is not None and self.tie_weights \
             else self.W_hq
-        return torch.matmul(self.drop(torch.stack(hiddens, dim=1)), W_hq) + self.b_q
+        return torch.matmul(self.drop(hiddens), W_hq) + self.b_q
 
     def begin_state(self, batch_size: int, device: Any = None) -> Any:
         """H_0 = 0 (the LSTM overrides it with the pair (H_0, C_0))."""

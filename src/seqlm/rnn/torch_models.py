@@ -93,11 +93,16 @@ class TorchRNN(SequenceModel):
         return (zeros, zeros.clone()) if self.cell == "lstm" else zeros
 
     def forward(self, X: torch.Tensor, state: State | None = None) -> tuple[torch.Tensor, State]:
+        hiddens, state = self.hidden_states(X, state)
+        return self.decoder(self.drop(hiddens)), state
+
+    def hidden_states(self, X: torch.Tensor, state: State | None = None
+                      ) -> tuple[torch.Tensor, State]:
+        """The top layer's H_t of every step (batch, steps, hidden), before the decoder."""
         self.check_input(X)
         if state is None:
             state = self.begin_state(X.shape[0], X.device)
-        hiddens, state = self._recur(self.drop(self.features(X)), state)
-        return self.decoder(self.drop(hiddens)), state
+        return self._recur(self.drop(self.features(X)), state)
 
     def _recur(self, X: torch.Tensor, state: State) -> tuple[torch.Tensor, State]:
         """The recurrent stack; in training with ``weight_drop``, each layer's hidden-to-hidden

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from seqlm.core.forecast import as_values
 from seqlm.errors import ConfigError, DataError
 
 MISSING = frozenset({"", "na", "nan", "null", "none", "n/a", "-", "?"})
@@ -32,25 +33,6 @@ class Series:
 
     def __len__(self) -> int:
         return len(self.values)
-
-
-def as_values(x: Series | np.ndarray | Sequence[float], name: str = "series") -> np.ndarray:
-    """A finite 1-D float64 copy of ``x``; raises DataError on NaN/inf, 2-D input or text."""
-    if isinstance(x, Series):
-        x = x.values
-    try:
-        arr = np.array(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"{name}: values must be numbers ({exc})") from None
-    if arr.ndim == 2 and 1 in arr.shape:
-        arr = arr.reshape(-1)
-    if arr.ndim != 1:
-        raise DataError(f"{name}: expected a 1-D series, got an array of shape {arr.shape}")
-    bad = np.flatnonzero(~np.isfinite(arr))
-    if bad.size:
-        raise DataError(f"{name}: {bad.size} value(s) are NaN or infinite (first at position "
-                        f"{bad[0]}); fill or drop them first")
-    return arr
 
 
 def synthetic(T: int = 1000, noise_std: float = 0.2, seed: int = 0, freq: float = 0.01) -> Series:

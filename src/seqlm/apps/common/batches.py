@@ -1,0 +1,102 @@
+"""Minibatches of variable-length labelled sequences: ``(ids, lengths, labels)`` tensors.
+
+A label is one class index per sequence (classification) or one per token (tagging; padded
+with ``label_pad``, which the loss ignores). Each ``iter()`` is one epoch whose order is drawn
+from ``(seed, epoch)`` alone, so ``state_dict``/``load_state_dict`` (two integers) resume a run
+exactly, even mid-epoch. ``sampling="balanced"`` draws every class equally often (with
+replacement, the epoch keeping its size); ``bucket`` sorts that many batches' worth of
+examples by length before cutting them into batches, so a batch wastes little on padding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from seqlm.apps.common.padding import pad_batch
+from seqlm.errors import ConfigError, DataError
+
+SAMPLINGS = ("shuffle", "balanced", "sequential")
+LABEL_PAD = -100  # torch's cross-entropy ignore_index
+
+
+class LabelledBatches:
+    """Iterable of ``(ids (B, T), lengths (B,), labels (B,) or (B, T))`` batches."""
+
+    carries_state = False
+
+    def __init__(self, seqs: Sequence[np.ndarray | Sequence[int]],
+                 labels: Sequence[Any] | np.ndarray, batch_size: int, pad_index: int,
+                 sampling: str = "shuffle", seed: int = 0, bucket: int = 0,
+                 label_pad: int = LABEL_PAD) -> None:
+        if len(seqs) != len(labels):
+            raise DataError(f"{len(seqs)} sequences but {len(labels)} labels")
+        if not len(seqs):
+            raise DataError("no examples to batch")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
+            raise ConfigError(f"batch size must be a positive integer, got {batch_size!r}")
+        if sampling not in SAMPLINGS:
+            raise ConfigError(f"unknown sampling {sampling!r}; use {', '.join(SAMPLINGS)}")
+        if isinstance(bucket, bool) or not isinstance(bucket, int) or bucket < 0:
+            raise ConfigError(f"bucket must be an integer >= 0, got {bucket!r}")
+        self.seqs = [np.asarray(s, dtype=np.int64) for s in seqs]
+        self.per_token = not np.isscalar(labels[0]) and np.ndim(labels[0]) == 1
+        self.labels = ([np.asarray(y, dtype=np.int64) for y in labels] if self.per_token
+                       else np.asarray(labels, dtype=np.int64))
+        self.lengths = np.fromiter((len(s) for s in self.seqs), dtype=np.int64)
+        self.batch_size, self.pad_index, self.label_pad = batch_size, pad_index, label_pad
+        self.sampling, self.bucket = sampling, bucket
+        self.seed, self.epoch = int(seed), 0
+
+    def __len__(self) -> int:
+        return -(-len(self.seqs) // self.batch_size)
+
+    def order(self, epoch: int) -> list[np.ndarray]:
+        """The batches of ``epoch`` as arrays of example indices (a function of seed, epoch)."""
+        n, size = len(self.seqs), self.batch_size
+        if self.sampling == "sequential":
+            return _cut(np.arange(n), size)
+        rng = np.random.default_rng([self.seed, epoch])
+        if self.sampling == "balanced":
+            if self.per_token:
+                raise ConfigError("balanced sampling needs one label per sequence")
+            counts = np.bincount(self.labels)
+            p = 1.0 / counts[self.labels]
+            idx = rng.choice(n, size=n, replace=True, p=p / p.sum())
+        else:
+            idx = rng.permutation(n)
+        if not self.bucket:
+            return _cut(idx, size)
+        chunks = _cut(idx, self.bucket * size)
+        batches = [b for c in chunks for b in _cut(c[np.argsort(self.lengths[c], kind="stable")],
+                                                      size)]
+        return [batches[i] for i in rng.permutation(len(batches))]
+
+    def batch(self, index: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """The padded batch of the examples ``index``."""
+        ids, lengths = pad_batch([self.seqs[i] for i in index], self.pad_index)
+        if self.per_token:
+            ys, _ = pad_batch([self.labels[i] for i in index], self.label_pad)
+        else:
+            ys = torch.from_numpy(self.labels[index])
+        return ids, lengths, ys
+
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+        batches = self.order(self.epoch)
+        self.epoch += 1
+        for index in batches:
+            yield self.batch(index)
+
+    def state_dict(self) -> dict[str, int]:
+        return {"seed": self.seed, "epoch": self.epoch}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.seed, self.epoch = int(state["seed"]), int(state["epoch"])
+
+
+def _cut(idx: np.ndarray, size: int) -> list[np.ndarray]:
+    """Consecutive pieces of ``size`` (the last one shorter)."""
+    return [idx[i : i + size] for i in range(0, len(idx), size)]
