@@ -8,7 +8,6 @@ evaluated and checkpointed as at any epoch end.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from typing import Any
 
@@ -28,6 +27,7 @@ class CpuBudget:
         return time.process_time() - self.start
 
     def __call__(self, trainer: Any, step: int) -> None:
-        if self.used > self.seconds and trainer.cfg.time_limit_s != 1e-9:
-            # the loop checks cfg.time_limit_s after this hook: a tiny limit ends the epoch now
-            trainer.cfg = dataclasses.replace(trainer.cfg, time_limit_s=1e-9)
+        if self.used > self.seconds:
+            # the loop checks cfg.time_limit_s right after this hook: a tiny limit (set on the
+            # config object the loop holds) ends the epoch at this step
+            trainer.cfg.time_limit_s = 1e-9
