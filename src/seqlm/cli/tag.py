@@ -169,3 +169,17 @@ def predict(
     model, vocabs, _ = _model(checkpoint, device)
     for s, tags in zip(sentences, tag(model, vocabs, sentences), strict=True):
         echo(" ".join(f"{w}/{t}" for w, t in zip(s.words, tags, strict=True)))
+
+
+@app.command()
+def text(
+    data: str = typer.Argument(..., help="A dataset (ud-en-ewt) or a CoNLL-U/TSV file."),
+    split: str = typer.Option(None, "--split", help="Dataset split (e.g. train)."),
+    fmt: str = FormatOption,
+    lower: bool = typer.Option(False, "--lower", help="Lower-case (for a word LM)."),
+) -> None:
+    """Print the words of tagged data, one sentence a line: a language model's training text."""
+    from seqlm.apps.tag import load_tagged
+    from seqlm.apps.tag.text import sentences_text
+
+    sys.stdout.write(sentences_text(load_tagged(data, split, "upos", fmt), lower))

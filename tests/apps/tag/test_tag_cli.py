@@ -94,3 +94,9 @@ def test_bad_input_is_one_line_and_exit_2(run: Path, tmp_path: Path,
            "does not exist")
     _error(capsys, ["tag", "eval", str(run / "train.tsv"), "--data", str(odd)],
            "not a readable checkpoint")
+
+
+def test_text_prints_the_words_one_sentence_a_line(capsys: pytest.CaptureFixture[str]) -> None:
+    mini = Path(__file__).parent / "fixtures" / "mini.conllu"
+    assert main(["tag", "text", str(mini), "--lower"]) == 0
+    assert capsys.readouterr().out == "i do n't know .\nsue likes tea and coffee\n"
