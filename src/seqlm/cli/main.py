@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 
 import typer
@@ -49,8 +51,20 @@ def _root(
 
 def fail(message: str) -> int:
     """Print one line on stderr and return the bad-input exit code."""
-    sys.stderr.write(f"seqlm: error: {message}\n")
+    line = " ".join(str(message).split())  # one line, never cut
+    sys.stderr.write(f"seqlm: error: {line}\n")
     return 2
+
+
+def os_error_message(exc: OSError) -> str:
+    """``cannot write x.arpa: No space left on device`` from an OSError, never a traceback."""
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    name = exc.filename if exc.filename is not None else None
+    if name is None:
+        return reason
+    verb = "access" if exc.filename2 is None else "move"
+    target = f"{name} -> {exc.filename2}" if exc.filename2 is not None else str(name)
+    return f"cannot {verb} {target}: {reason}"
 
 
 def _usage_errors() -> tuple[type[BaseException], ...]:
@@ -79,11 +93,24 @@ def _exits() -> tuple[type[BaseException], ...]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (0 ok, 2 bad input, 130 interrupted)."""
-    command = typer.main.get_command(app)
+    return run_app(app, argv)
+
+
+def run_app(typer_app: typer.Typer, argv: list[str] | None = None) -> int:
+    """Run any Typer app the seqlm way: user errors and OSErrors become one line + exit 2."""
+    command = typer.main.get_command(typer_app)
     try:
         rv = command.main(args=argv, prog_name="seqlm", standalone_mode=False)
     except SeqlmError as exc:
         return fail(str(exc))
+    except BrokenPipeError:  # `seqlm ... | head`: stop quietly, like any Unix filter
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except OSError as exc:  # writing/reading failed below any check (disk full, EACCES...)
+        return fail(os_error_message(exc))
+    except UnicodeDecodeError as exc:
+        return fail(f"input is not valid UTF-8 (byte {exc.start})")
     except _exits() as exc:
         return int(getattr(exc, "exit_code", 0))
     except _usage_errors() as exc:
@@ -92,11 +119,11 @@ def main(argv: list[str] | None = None) -> int:
             typer.echo(ctx.get_help(), err=True)
             return 2
         return fail(" ".join(exc.format_message().split()))  # type: ignore[attr-defined]
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt) as exc:
+        if isinstance(exc.__cause__ or exc.__context__, EOFError):  # click wraps EOFError
+            return fail("unexpected end of input (the file is empty or truncated)")
         sys.stderr.write("seqlm: interrupted\n")
         return 130
-    except BrokenPipeError:
-        return 0
     return rv if isinstance(rv, int) else 0
 
 

@@ -21,12 +21,14 @@ A new offset (and order) is drawn each epoch from the loader's own seeded genera
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import torch
 
 from seqlm.errors import ConfigError, DataError
+
+if TYPE_CHECKING:
+    import torch
 
 Strategy = Literal["random", "sequential"]
 
@@ -111,6 +113,8 @@ class SeqDataLoader:
         return ((n - s - 1) // b) // s
 
     def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
+        import torch  # lazily: seqlm.data stays importable without paying for torch
+
         fn = random_batches if self.strategy == "random" else sequential_batches
         for x, y in fn(self.corpus, self.batch_size, self.num_steps, self.rng):
             yield torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(

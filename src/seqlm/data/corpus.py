@@ -8,11 +8,13 @@ from pathlib import Path
 from seqlm.data.registry import REGISTRY, dataset_path, get_dataset
 from seqlm.data.text import get_preset, normalise, read_text
 from seqlm.errors import DataError
+from seqlm.io import STDIO
 
 
 def load_text(source: str | os.PathLike[str], split: str | None = None,
               preset: str = "raw") -> str:
-    """Text of a registered dataset (``"ptb"``, split ``"valid"``) or of a local UTF-8 file.
+    """Text of a registered dataset (``"ptb"``, split ``"valid"``), a local UTF-8 file (plain or
+    .gz/.bz2/.xz) or ``"-"`` (standard input).
 
     A name that is both a registered dataset and an existing path is read as the file.
     """
@@ -22,6 +24,8 @@ def load_text(source: str | os.PathLike[str], split: str | None = None,
         return normalise(read_text(dataset_path(source, split)), preset)
     if split is not None:
         raise DataError(f"a split ({split!r}) only applies to registered datasets")
+    if source == STDIO:
+        return normalise(read_text(STDIO), preset)
     if isinstance(source, str) and not p.exists() and os.sep not in source and "." not in source:
         raise DataError(
             f"{source!r} is neither a file nor a registered dataset "

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from tqdm.auto import tqdm
 
 from seqlm.errors import DatasetError
+from seqlm.io import commit_temp
 
 CHUNK = 1 << 16
 
@@ -73,7 +74,7 @@ def download(
             raise DatasetError(
                 f"checksum mismatch for {url}: expected sha1 {sha1}, got {digest}"
             )
-        os.replace(tmp, target)
+        commit_temp(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -109,7 +110,7 @@ def extract_zip(archive: str | os.PathLike[str], dest: str | os.PathLike[str]) -
             try:
                 with os.fdopen(fd, "wb") as out, zf.open(info) as src:
                     shutil.copyfileobj(src, out)
-                os.replace(tmp, target)
+                commit_temp(tmp, target)
             except BaseException:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(tmp)

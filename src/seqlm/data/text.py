@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from seqlm.errors import ConfigError, DataError
+from seqlm.io import STDIO, read_bytes
 
 _NON_ASCII_LETTERS = re.compile(r"[^A-Za-z]+")
 _NON_LETTERS = re.compile(r"[\W\d_]+")
@@ -63,17 +63,10 @@ def decode_text(data: bytes, origin: str = "input") -> str:
 
 
 def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str:
-    """Read a UTF-8 text file with one clear error for missing, directory, binary or empty."""
-    p = Path(path)
-    if not p.exists():
-        raise DataError(f"no such file: {p}")
-    if p.is_dir():
-        raise DataError(f"{p} is a directory, expected a text file")
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {p}: {exc.strerror or exc}") from None
-    text = decode_text(data, origin=str(p))
+    """Read UTF-8 text (a file, ``.gz``/``.bz2``/``.xz`` or ``-`` for standard input) with one
+    clear error for missing, folder, binary or empty input."""
+    name = "standard input" if str(path) == STDIO else str(path)
+    text = decode_text(read_bytes(path), origin=name)
     if not allow_empty and not text.strip():
-        raise DataError(f"{p} is empty")
+        raise DataError(f"{name} is empty")
     return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 from seqlm.errors import ConfigError
@@ -28,13 +29,32 @@ def register_tokenizer(name: str, fn: Tokenizer) -> None:
 
 
 def get_tokenizer(name: str) -> Tokenizer:
-    """Look up a tokenizer by name."""
-    try:
+    """Look up a tokenizer by name; ``"package.module:function"`` imports one (CLI included).
+
+    Importing the module may also register names itself (``register_tokenizer`` at import).
+    """
+    if name in _TOKENIZERS:
         return _TOKENIZERS[name]
-    except KeyError:
-        raise ConfigError(
-            f"unknown tokenizer {name!r}; choose one of {', '.join(sorted(_TOKENIZERS))}"
-        ) from None
+    if ":" in name:
+        return _import_tokenizer(name)
+    raise ConfigError(
+        f"unknown tokenizer {name!r}; choose one of {', '.join(sorted(_TOKENIZERS))} "
+        f"or give module:function"
+    )
+
+
+def _import_tokenizer(spec: str) -> Tokenizer:
+    """Import ``module:function`` and register it under that spec (so saved models find it)."""
+    module_name, _, attr = spec.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise ConfigError(f"tokenizer {spec!r}: cannot import {module_name!r} ({exc})") from None
+    fn = getattr(module, attr, None)
+    if not callable(fn):
+        raise ConfigError(f"tokenizer {spec!r}: {module_name} has no function {attr!r}")
+    register_tokenizer(spec, fn)
+    return fn
 
 
 def tokenizer_names() -> list[str]:

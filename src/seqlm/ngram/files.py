@@ -7,6 +7,7 @@ from pathlib import Path
 
 from seqlm.ngram.arpa import read_arpa, write_arpa
 from seqlm.ngram.binary import load_model, save_model
+from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.model import NgramLM
 
 
@@ -16,7 +17,12 @@ def is_arpa(path: str | os.PathLike[str]) -> bool:
 
 
 def save(model: NgramLM, path: str | os.PathLike[str]) -> None:
-    """Write ``model`` as ARPA (``.arpa``) or as seqlm's binary npz (any other name)."""
+    """Write ``model`` as ARPA (``.arpa``) or as seqlm's binary npz (any other name; a
+    compressed name such as ``x.arpa.gz`` is refused rather than silently written as npz)."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes[-1:] and suffixes[-1] in (".gz", ".bz2", ".xz", ".zst"):
+        raise ConfigError(f"{path}: compressed model output is not supported; write .arpa "
+                          "and compress it, or use .npz")
     if is_arpa(path):
         write_arpa(model, path)
     else:
