@@ -7,7 +7,7 @@ taggers; the LM's own training time is reported apart. Parts can run as separate
 (``--part lm``, ``--part scratch``, ``--part pretrained``, then ``--part report``) so that on a
 shared machine scratch and LM train side by side; ``--part all`` runs them in turn.
 
-    python bench/apps_tag_pretrain.py --quick --out runs/tag-pre-q      # ~2 CPU minutes
+    python bench/apps_tag_pretrain.py --quick                           # ~2 CPU minutes
     python bench/apps_tag_pretrain.py --out runs/tag-pre                # 3 + 2 x 3 CPU minutes
 """
 
@@ -25,6 +25,8 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import benchutil
+
+BENCH = {"quick": ["--quick"], "full": [[]]}
 
 
 def lm_part(args: Any, out: Path) -> None:
@@ -110,7 +112,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--part", default="all",
                     choices=["all", "lm", "scratch", "pretrained", "report"])
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--out", default=None, help="folder for the runs [a temporary one]")
     ap.add_argument("--labels-frac", type=float, default=0.1)
     ap.add_argument("--lm-cpu-minutes", type=float, default=3.0)
     ap.add_argument("--tag-cpu-minutes", type=float, default=3.0)
@@ -123,6 +125,10 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(args.threads)
+    if args.out is None:
+        import tempfile
+
+        args.out = tempfile.mkdtemp(prefix="seqlm-tag-pretrain-")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()

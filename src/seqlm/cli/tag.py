@@ -79,7 +79,8 @@ def train(
     from seqlm.train import TrainConfig
 
     seed_everything(seed, threads)
-    limits = {"time_limit_s": time_limit or None, "device": device, "progress": progress}
+    limits: dict[str, Any] = {"time_limit_s": time_limit or None, "device": device,
+                              "progress": progress}
     if resume:
         run, tc = resume_settings(out, **limits, **({"epochs": epochs} if epochs else {}))
         seed_everything(run.seed, threads)
@@ -156,7 +157,8 @@ def predict(
     seed: int = SeedOption,
 ) -> None:
     """Tag sentences: prints word/TAG pairs, one sentence a line."""
-    from seqlm.apps.tag import predict as tag, split_sentence
+    from seqlm.apps.tag import predict as tag
+    from seqlm.apps.tag import split_sentence
 
     seed_everything(seed)
     if texts == ["-"]:

@@ -111,7 +111,8 @@ class Tagger(nn.Module):
         """Word dropout: each id becomes 0 (``<unk>``) with probability ``unk_prob[id]``."""
         if self.cfg.word_dropout == 0:
             return words
-        return words.masked_fill(torch.bernoulli(self.unk_prob[words]).bool(), 0)
+        unk_prob: torch.Tensor = self.unk_prob  # type: ignore[assignment]
+        return words.masked_fill(torch.bernoulli(unk_prob[words]).bool(), 0)
 
     def spell(self, chars: torch.Tensor, char_lengths: torch.Tensor) -> torch.Tensor:
         """c_w for every distinct form: (U, 2 * char_hidden)."""
