@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from seqlm.apps.tag import load_tagged, parse_tagged
-from seqlm.errors import DataError
+from seqlm.errors import DataError, DatasetError
 
 MINI = Path(__file__).parent / "fixtures" / "mini.conllu"
 
@@ -57,3 +57,28 @@ def test_ewt_from_the_registry_matches_the_published_counts() -> None:
         sents = load_tagged("ud-en-ewt", split)
         assert (len(sents), sum(map(len, sents))) == (n_sent, n_words)
     assert len({t for s in sents for t in s.tags}) == 17  # the 17 UPOS tags
+
+
+def test_a_dataset_published_file_by_file_is_fetched_from_each_address(
+        data_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ud-en-ewt's canonical source has one address per file (no archive): each is downloaded
+    and checked against its own SHA-1 when no mirror is set."""
+    from dataclasses import replace
+
+    from seqlm.data import registry
+
+    ewt = registry.get_dataset("ud-en-ewt")
+    assert ewt.url is None and all(f.url and f.url.startswith(registry.UD_EWT) for f in ewt.files)
+    local = replace(ewt, files=tuple(replace(f, url=data_server + f.mirror_path)
+                                     for f in ewt.files))
+    monkeypatch.setitem(registry.REGISTRY, "ud-en-ewt", local)
+    monkeypatch.setenv("SEQLM_CACHE", str(tmp_path))
+    monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    root = registry.fetch("ud-en-ewt", progress=False)
+    assert sorted(p.name for p in (root / "ud-en-ewt").iterdir()) == [
+        "en_ewt-ud-dev.conllu", "en_ewt-ud-test.conllu", "en_ewt-ud-train.conllu"]
+    bad = replace(local, files=(replace(local.files[0], sha1="0" * 40),))
+    monkeypatch.setitem(registry.REGISTRY, "ud-en-ewt", bad)
+    monkeypatch.setenv("SEQLM_CACHE", str(tmp_path / "other"))
+    with pytest.raises(DatasetError, match="checksum mismatch"):
+        registry.fetch("ud-en-ewt", progress=False)
