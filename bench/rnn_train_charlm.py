@@ -48,8 +48,8 @@ def ngram_model(train: str, vocab: Any, order: int = 8) -> Any:
 
 
 def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> tuple[Any, Any]:
-    from seqlm.train import Distillation, TrainConfig
-    from seqlm.train.lm import train_lm
+    from seqlm.apps.lm import Distillation, train_lm
+    from seqlm.train import TrainConfig
 
     t0 = time.perf_counter()
     distill = teacher = None
@@ -122,10 +122,10 @@ def main() -> None:
     benchutil.setup_data_env()
     if args.threads:
         torch.set_num_threads(args.threads)
+    from seqlm.apps.lm import lm_data
     from seqlm.cli.common import seed_everything
     from seqlm.data import load_text
     from seqlm.rnn import DynamicEval, Interpolated
-    from seqlm.train.lm import lm_data
 
     seed_everything(args.seed)
     text = load_text("timemachine", preset="letters")

@@ -148,8 +148,8 @@ def per_epoch_test(args: Any, data: Any, test_ids: Any, device: torch.device,
         return None
     from contextlib import nullcontext
 
+    from seqlm.apps.lm import lm_task
     from seqlm.train import StreamBatches, evaluate
-    from seqlm.train.lm import lm_task
 
     seen = {"epoch": 0}
 
@@ -200,11 +200,11 @@ def main() -> None:
     benchutil.setup_data_env()
     if args.threads:
         torch.set_num_threads(args.threads)
+    from seqlm.apps.lm import lm_data, running_perplexity, train_lm
     from seqlm.cli.common import seed_everything
     from seqlm.data import load_text
     from seqlm.rnn import lm_tokens
     from seqlm.train import TrainConfig, resolve_device
-    from seqlm.train.lm import lm_data, running_perplexity, train_lm
 
     device = resolve_device(args.device)
     seed_everything(args.seed)

@@ -18,9 +18,9 @@ import numpy as np
 
 from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
-from seqlm.io import atomic_write
+from seqlm.io import open_output, read_bytes
 from seqlm.ngram.counting import lookup, ngram_words
-from seqlm.ngram.errors import ArpaError, ConfigError
+from seqlm.ngram.errors import ArpaError, ConfigError, DataError
 from seqlm.ngram.estimators import Tables
 from seqlm.ngram.memory import available_bytes
 from seqlm.ngram.model import MAX_ORDER, NgramLM
@@ -32,7 +32,7 @@ BYTES_PER_NGRAM = 64  # rough in-memory cost of one n-gram while reading (ids, k
 
 
 def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
-    """Write ``model`` as an ARPA file (atomically)."""
+    """Write ``model`` as an ARPA file (atomically; ``-`` is standard output)."""
     model._require_fitted()
     if model.tables is None:
         raise ConfigError(f"estimator {model.estimator!r} has no backoff form; ARPA needs "
@@ -45,7 +45,7 @@ def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
     V = len(model.vocab)
     words = ngram_words(model.keys, V)
     itos = np.array(model.vocab.idx_to_token, dtype=object)
-    with atomic_write(path) as fh:
+    with open_output(path) as fh:
         fh.write("\n\\data\\\n")
         for n, k in enumerate(model.keys, 1):
             fh.write(f"ngram {n}={len(k)}\n")
@@ -91,11 +91,9 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
     """Read an ARPA file into a backoff-form NgramLM (estimator ``"arpa"``)."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ArpaError(f"no such file: {p}") from None
-    except OSError as exc:
-        raise ArpaError(f"cannot read {p}: {exc}") from None
+        raw = read_bytes(path)  # plain, .gz, .bz2, .xz (told by content) or - (stdin)
+    except DataError as exc:
+        raise ArpaError(str(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -61,6 +61,8 @@ def load_model(path: str | os.PathLike[str]) -> NgramLM:
     memory-mapped, so this takes milliseconds; their contents are checked at the first query."""
     p = Path(path)
     if not p.is_file():
+        if p.is_symlink() and not p.exists():
+            raise ModelFileError(f"{p} is a broken symbolic link or a link loop")
         raise ModelFileError(f"no such file: {p}" if not p.exists() else f"{p} is not a file")
     z = MappedNpz(p)
     meta = _meta(z, p)

@@ -6,6 +6,7 @@ Log-probabilities: ``logprob`` and ``token_logprobs`` return natural logs (as th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import require_positive
 from seqlm.ngram.cext import enabled
-from seqlm.ngram.counting import count_ngrams, first_positions, lookup
+from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup
 from seqlm.ngram.discounts import counts_of_counts
 from seqlm.ngram.encode import Encoded, encode_units
 from seqlm.ngram.engine import State, _Cache, compiled_engine, make_state, step_numpy
@@ -40,7 +41,11 @@ MAX_ORDER = 20
 
 def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
     """lmplz's word ids for our ids: <unk>, <s>, </s> first, then order of first appearance."""
-    first = first_positions(seq, len(vocab))
+    return lmplz_ranks(first_positions(seq, len(vocab)), vocab)
+
+
+def lmplz_ranks(first: np.ndarray, vocab: Vocab) -> np.ndarray:
+    """lmplz's word ids from each word's first position (-1: absent): see ``_lmplz_ids``."""
     words = np.nonzero(first >= 0)[0]
     rank = np.full(len(vocab), -1, dtype=np.int64)
     rank[words[np.argsort(first[words], kind="stable")]] = np.arange(len(words))
@@ -116,6 +121,41 @@ class NgramLM:
         with paused_gc():
             return self._fit(corpus)
 
+    def fit_file(self, path: str | os.PathLike[str], memory: str | int | None = None,
+                 temp_dir: str | os.PathLike[str] | None = None, progress: bool = False
+                 ) -> NgramLM:
+        """Fit on a text file (plain, .gz/.bz2/.xz, or ``-``). With ``memory`` (``"4G"``,
+        bytes) counting stays within that cap, spilling sorted runs to ``temp_dir`` when the
+        text does not fit (streaming.py); the model is the one ``fit`` gives."""
+        if memory is None:
+            from seqlm.data.text import read_text
+
+            return self.fit(read_text(path))
+        from seqlm.ngram.streaming import fit_file, parse_memory
+
+        with paused_gc():
+            return fit_file(self, path, parse_memory(memory), temp_dir, progress)
+
+    def fit_distributed(self, path: str | os.PathLike[str], client: Any = None, *,
+                        scheduler: str | None = None, workers: int | None = None,
+                        block_bytes: int = 64 << 20) -> NgramLM:
+        """Fit on a text file, counting on a Dask cluster (``client``, a ``scheduler``
+        address, or a local cluster of ``workers`` processes); the model is the one ``fit``
+        gives (cluster.py; needs ``seqlm[distributed]``)."""
+        from seqlm.ngram.cluster import client_for, fit_cluster
+
+        own = client is None
+        client = client_for(scheduler, workers) if own else client
+        try:
+            with paused_gc():
+                return fit_cluster(self, path, client, block_bytes)
+        finally:
+            if own:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+
     def fit_ids(self, ids: Sequence[int] | np.ndarray) -> NgramLM:
         """Count an id stream already encoded with this model's vocabulary (stream mode, a
         vocabulary given at construction): e.g. an RNN's training ids, for a teacher."""
@@ -146,11 +186,19 @@ class NgramLM:
         if need > have:
             raise ConfigError(f"order {self.order} on {len(seq)} tokens needs about "
                               f"{need / 1e9:.1f} GB to count, more than the {have / 1e9:.1f} GB "
-                              "available; use a lower order or less text")
+                              "available; count out of core with fit_file(path, memory='4G') "
+                              "(seqlm ngram fit --memory 4G), or use a lower order")
         V = len(self.vocab)
         if V ** 2 >= 2 ** 62:
             raise ConfigError(f"vocabulary of {V} words is too large for 64-bit n-gram keys")
         tables = count_ngrams(seq, unit_start, self.order, V)
+        first_seen = _lmplz_ids(seq, self.vocab) if self.mode == "sentence" else None
+        return self._estimate(tables, first_seen)
+
+    def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None) -> NgramLM:
+        """Estimate from the count tables (in memory, streamed or from a cluster: the same);
+        ``first_seen``: lmplz's word ids (sentence mode), for its discount statistics."""
+        V = len(self.vocab)
         self.keys = [t.keys for t in tables]
         self.counts = [t.count for t in tables]
         self.predicted = np.ones(V, dtype=bool)
@@ -158,9 +206,7 @@ class NgramLM:
             self.predicted[self.vocab.index(BOS)] = False
         self.tables = None
         if self.estimator in INTERPOLATED:
-            first_seen, bos = None, -1
-            if self.mode == "sentence":
-                first_seen, bos = _lmplz_ids(seq, self.vocab), self.vocab.index(BOS)
+            bos = self.vocab.index(BOS) if first_seen is not None else -1
             self.tables = interpolated_tables(
                 self.estimator, tables, V, self.predicted, self.mode == "stream",
                 self.discount, self.interpolate_unigram, first_seen, bos)
