@@ -31,11 +31,11 @@ BENCH = {"quick": ["--quick"], "full": [[]]}
 
 def lm_part(args: Any, out: Path) -> None:
     """Char LM on the whole EWT training text (the last 5% held out), CPU-budgeted."""
+    from seqlm.apps.lm import lm_data, split_text, train_lm
     from seqlm.apps.tag import load_tagged
     from seqlm.apps.tag.budget import CpuBudget
     from seqlm.apps.tag.text import sentences_text
     from seqlm.train import TrainConfig
-    from seqlm.train.lm import lm_data, split_text, train_lm
 
     text = sentences_text(load_tagged("ud-en-ewt", "train"))
     (out / "ewt-train.txt").write_text(text, encoding="utf-8")

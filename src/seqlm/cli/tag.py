@@ -11,6 +11,7 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError, DataError
 
 app = typer.Typer(help="Per-token tagging (UPOS/XPOS): train, evaluate, predict.",
@@ -30,6 +31,7 @@ def _epoch_line(row: dict[str, Any]) -> None:
 
 @app.command()
 def train(
+    ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="Folder for checkpoints, logs and plots."),
     data: str = typer.Option(None, "--data", help="A dataset (ud-en-ewt) or a CoNLL-U/TSV file."),
     split: str = typer.Option(None, "--split", help="Dataset split to train on [train]."),
@@ -40,7 +42,9 @@ def train(
     min_freq: int = typer.Option(1, "--min-freq", min=1,
                                  help="Rarer words get no embedding (their spelling still "
                                       "counts)."),
-    cell: str = typer.Option("lstm", "--cell", help="lstm, gru or rnn."),
+    cell: str = typer.Option("lstm", "--cell", help="Word RNN cell: lstm, gru, rnn or a "
+                                                    "scratch cell (lstm_scratch, ...)."),
+    char_cell: str = typer.Option("lstm", "--char-cell", help="Character RNN cell."),
     hidden: int = typer.Option(128, "--hidden", min=1, help="Word RNN units per direction."),
     layers: int = typer.Option(2, "--layers", min=1, help="Word RNN layers."),
     word_embed: int = typer.Option(100, "--word-embed", min=1),
@@ -73,28 +77,31 @@ def train(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
+    config: Path = ConfigOption,
 ) -> None:
     """Train a tagger with the one training loop (clipping, checkpoints, exact resume)."""
     from seqlm.apps.tag.run import TagRun, resume_settings, train_run
     from seqlm.train import TrainConfig
 
-    seed_everything(seed, threads)
-    limits: dict[str, Any] = {"time_limit_s": time_limit or None, "device": device,
-                              "progress": progress}
-    if resume:
-        run, tc = resume_settings(out, **limits, **({"epochs": epochs} if epochs else {}))
-        seed_everything(run.seed, threads)
+    o = options(ctx, config)  # command line > --config TOML > defaults
+    limits: dict[str, Any] = {"time_limit_s": o["time_limit"] or None, "device": o["device"],
+                              "progress": o["progress"]}
+    if o["resume"]:
+        run, tc = resume_settings(out, **limits, **({"epochs": o["epochs"]} if o["epochs"]
+                                                      else {}))
     else:
-        if data is None:
+        if o["data"] is None:
             raise ConfigError("--data is required (ud-en-ewt, or a CoNLL-U or TSV file)")
-        model = {"cell": cell, "hidden": hidden, "layers": layers, "word_embed": word_embed,
-                 "char_embed": char_embed, "char_hidden": char_hidden, "dropout": dropout,
-                 "word_dropout": word_dropout}
-        run = TagRun(data, split, valid, valid_split, column, fmt, min_freq, batch_size, seed,
-                     str(init_from) if init_from else None, model)
-        tc = TrainConfig(epochs=epochs or 30, optimizer=optimizer, lr=lr, clip=clip or None,
-                         weight_decay=weight_decay, anneal_factor=anneal or None,
-                         early_stop_patience=patience or None, ema_decay=ema or None, **limits)
+        model = {k: o[k] for k in ("cell", "char_cell", "hidden", "layers", "word_embed",
+                                   "char_embed", "char_hidden", "dropout", "word_dropout")}
+        run = TagRun(o["data"], o["split"], o["valid"], o["valid_split"], o["column"], o["fmt"],
+                     o["min_freq"], o["batch_size"], o["seed"],
+                     str(o["init_from"]) if o["init_from"] else None, model)
+        tc = TrainConfig(epochs=o["epochs"] or 30, optimizer=o["optimizer"], lr=o["lr"],
+                         clip=o["clip"] or None, weight_decay=o["weight_decay"],
+                         anneal_factor=o["anneal"] or None, ema_decay=o["ema"] or None,
+                         early_stop_patience=o["patience"] or None, **limits)
+    seed_everything(run.seed, o["threads"])
 
     def describe(d: Any) -> None:
         n_valid = sum(len(e.word_ids) for e in d.valid) if d.valid else 0
@@ -102,7 +109,8 @@ def train(
              f"words), {n_valid:,} validation words; {len(d.vocabs.words):,} words, "
              f"{len(d.vocabs.chars)} characters, {len(d.vocabs.tags)} tags")
 
-    _, result = train_run(run, tc, out, resume, cpu_limit or None, _epoch_line, describe)
+    _, result = train_run(run, tc, out, o["resume"], o["cpu_limit"] or None, _epoch_line,
+                          describe)
     if result.stopped == "interrupted":
         echo(f"interrupted at step {result.final['step']}: checkpoint {result.checkpoint}; "
              "continue with --resume")

@@ -100,3 +100,15 @@ def test_text_prints_the_words_one_sentence_a_line(capsys: pytest.CaptureFixture
     mini = Path(__file__).parent / "fixtures" / "mini.conllu"
     assert main(["tag", "text", str(mini), "--lower"]) == 0
     assert capsys.readouterr().out == "i do n't know .\nsue likes tea and coffee\n"
+
+
+def test_config_file_with_the_command_line_on_top(run: Path, tmp_path: Path) -> None:
+    import torch
+
+    toml = tmp_path / "run.toml"
+    toml.write_text('hidden = 12\nlayers = 1\nchar-hidden = 8\nword_embed = 8\nepochs = 1\n'
+                    'cell = "gru"\n', encoding="utf-8")
+    assert main(["tag", "train", "--data", str(run / "train.tsv"), "--out", str(tmp_path / "c"),
+                 "--config", str(toml), "--hidden", "10", "--no-progress"]) == 0
+    conf = torch.load(tmp_path / "c" / "last.pt", weights_only=True)["model_config"]
+    assert (conf["hidden"], conf["char_hidden"], conf["cell"]) == (10, 8, "gru")

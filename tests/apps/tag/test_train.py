@@ -80,7 +80,7 @@ def test_other_checkpoints_are_refused(tmp_path: Path) -> None:
 
 
 def _char_lm(tmp_path: Path, hidden: int = 12, embed: int = 8) -> Path:
-    from seqlm.train.lm import lm_data, train_lm
+    from seqlm.apps.lm import lm_data, train_lm
 
     text = sentences_text(toy_sentences(30, seed=5))
     torch.manual_seed(0)
@@ -90,7 +90,7 @@ def _char_lm(tmp_path: Path, hidden: int = 12, embed: int = 8) -> Path:
 
 
 def test_the_spelling_encoder_starts_from_a_char_lm(tmp_path: Path) -> None:
-    from seqlm.train.lm import load_lm
+    from seqlm.apps.lm import load_lm
 
     lm_path = _char_lm(tmp_path)
     lm, _ = load_lm(lm_path)

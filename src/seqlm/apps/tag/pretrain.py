@@ -36,7 +36,7 @@ def embedding_row(lm_model: torch.nn.Module, index: int) -> torch.Tensor:
 def init_tagger_from_lm(model: Tagger, vocabs: TagVocabs, checkpoint: str | os.PathLike[str]
                         ) -> str:
     """Copy an LM checkpoint into the tagger (see the module docstring); returns a summary."""
-    from seqlm.train.lm import load_lm
+    from seqlm.apps.lm import load_lm
 
     lm, ckpt = load_lm(checkpoint)
     level = (ckpt.get("extra") or {}).get("level")
