@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from seqlm.apps.tag.sentences import Sentence
+from seqlm.apps.tag.sentences import Sentence, blocks
 from seqlm.errors import DataError
 
 COLUMNS = {"upos": 3, "xpos": 4}  # field index of each tag column (ID FORM LEMMA UPOS XPOS ...)
@@ -33,40 +33,37 @@ def parse_conllu(lines: Iterable[str], column: str = "upos", origin: str = "inpu
     """Sentences (words, tags) of CoNLL-U ``lines``; ranges and empty nodes skipped."""
     col = column_index(column)
     sentences: list[Sentence] = []
-    words: list[str] = []
-    tags: list[str] = []
-    start = 0
-    for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
-        if not line.strip():
-            if words:
-                sentences.append(Sentence(tuple(words), tuple(tags)))
-            words, tags = [], []
-            continue
-        if line.startswith("#"):
-            continue
-        fields = line.split("\t")
-        where = f"{origin} line {number}"
-        if len(fields) != 10:
-            raise DataError(f"{where}: expected 10 tab-separated CoNLL-U fields, "
-                            f"got {len(fields)}")
-        ident = fields[0]
-        if _RANGE.fullmatch(ident) or _EMPTY.fullmatch(ident):
-            continue
-        if not _WORD.fullmatch(ident):
-            raise DataError(f"{where}: bad word ID {ident!r}")
-        if not words:
-            start = number
-        if int(ident) != len(words) + 1:
-            raise DataError(f"{where}: word ID {ident} out of order (expected {len(words) + 1}; "
-                            f"sentence starts at line {start})")
-        form, tag = fields[1], fields[col]
-        if not form or form.isspace():
-            raise DataError(f"{where}: empty word form")
-        if tag in ("", "_"):
-            raise DataError(f"{where}: word {form!r} has no {column.upper()} tag")
-        words.append(form)
-        tags.append(tag)
-    if words:
-        sentences.append(Sentence(tuple(words), tuple(tags)))
+    for block in blocks(lines):
+        words: list[str] = []
+        tags: list[str] = []
+        for number, line in block:
+            if line.startswith("#"):
+                continue
+            word = _word(line, f"{origin} line {number}", len(words) + 1, col, column)
+            if word is not None:
+                words.append(word[0])
+                tags.append(word[1])
+        if words:
+            sentences.append(Sentence(tuple(words), tuple(tags)))
     return sentences
+
+
+def _word(line: str, where: str, expected: int, col: int, column: str
+          ) -> tuple[str, str] | None:
+    """(form, tag) of a word line; None for a multiword range or an empty node."""
+    fields = line.split("\t")
+    if len(fields) != 10:
+        raise DataError(f"{where}: expected 10 tab-separated CoNLL-U fields, got {len(fields)}")
+    ident = fields[0]
+    if _RANGE.fullmatch(ident) or _EMPTY.fullmatch(ident):
+        return None
+    if not _WORD.fullmatch(ident):
+        raise DataError(f"{where}: bad word ID {ident!r}")
+    if int(ident) != expected:
+        raise DataError(f"{where}: word ID {ident} out of order (expected {expected})")
+    form, tag = fields[1], fields[col]
+    if not form or form.isspace():
+        raise DataError(f"{where}: empty word form")
+    if tag in ("", "_"):
+        raise DataError(f"{where}: word {form!r} has no {column.upper()} tag")
+    return form, tag

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from seqlm.errors import DataError
@@ -19,24 +19,33 @@ class Sentence:
         return len(self.words)
 
 
+def blocks(lines: Iterable[str]) -> Iterator[list[tuple[int, str]]]:
+    """The blank-line-separated blocks of ``lines``: lists of (line number, line without its
+    end-of-line), the shared outer loop of both formats."""
+    block: list[tuple[int, str]] = []
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
 def parse_tsv(lines: Iterable[str], origin: str = "input") -> list[Sentence]:
     """Sentences of ``token<TAB>tag`` lines; a blank line ends a sentence."""
     sentences: list[Sentence] = []
-    words: list[str] = []
-    tags: list[str] = []
-    for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
-        if not line.strip():
-            if words:
-                sentences.append(Sentence(tuple(words), tuple(tags)))
-            words, tags = [], []
-            continue
-        parts = line.split("\t")
-        if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
-            raise DataError(f"{origin} line {number}: expected 'token<TAB>tag', got {line[:60]!r}")
-        words.append(parts[0].strip())
-        tags.append(parts[1].strip())
-    if words:
+    for block in blocks(lines):
+        words, tags = [], []
+        for number, line in block:
+            parts = line.split("\t")
+            if len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+                raise DataError(f"{origin} line {number}: expected 'token<TAB>tag', "
+                                f"got {line[:60]!r}")
+            words.append(parts[0].strip())
+            tags.append(parts[1].strip())
         sentences.append(Sentence(tuple(words), tuple(tags)))
     return sentences
 
