@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from seqlm.core.lm import LanguageModel, TokenScores
 from seqlm.core.results import LN10 as LOG10
-from seqlm.core.results import Perplexity
-from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
+from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import require_positive
@@ -55,7 +55,7 @@ def lmplz_ranks(first: np.ndarray, vocab: Vocab) -> np.ndarray:
     return rank
 
 
-class NgramLM:
+class NgramLM(LanguageModel):
     """An order-N counting language model; ``estimator`` picks the smoothing.
 
     Estimators: mle, laplace, lidstone (add-k), witten_bell, absolute, kneser_ney (one discount,
@@ -102,14 +102,13 @@ class NgramLM:
         """False for stupid backoff, whose scores are not probabilities."""
         return self.estimator != "stupid_backoff"
 
+    @proper.setter
+    def proper(self, value: bool) -> None:
+        raise AttributeError("proper follows the estimator; it cannot be set")
+
     # ------------------------------------------------------------------ fitting
     def _tok(self) -> Tokenizer:
-        return get_tokenizer(self.tokenizer)
-
-    def units(self, corpus: str | Iterable[str]) -> list[Unit]:
-        """The scored units of a text (a string, or an iterable of sentences/lines)."""
-        text = corpus if isinstance(corpus, str) else "\n".join(corpus)
-        return units(text, self.mode, self._tok())
+        return get_tokenizer(str(self.tokenizer))
 
     def _tokens(self, corpus: str | Iterable[str]) -> Tokens:
         """The units of a text, tokenised by the compiled path where it applies (tokens.py)."""
@@ -281,6 +280,14 @@ class NgramLM:
 
     def token_logprobs(self, text: str) -> np.ndarray:
         """Natural-log probability of every predicted token of ``units(text, mode, tokenizer)``."""
+        if type(text) is str and self.tokenizer == "word":  # one C pass: split, look up, score
+            self._require_fitted()
+            eng = compiled_engine(self)
+            if eng is not None:
+                out = np.empty(len(text) + 1)
+                n = eng.logprobs_text(text, out)
+                if n is not None:
+                    return out[:n].copy() if n < len(out) // 4 else out[:n]
         return self._score_encoded(self._encode(text))[0]
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
@@ -306,10 +313,13 @@ class NgramLM:
         fast = self._fast_text(sentence, True)
         if fast is not None:
             return fast
-        enc = self._encode(sentence)
+        return super().full_scores(sentence)
+
+    def token_scores(self, text: str | Iterable[str]) -> TokenScores:
+        """Log-probabilities, the n-gram length each used (KenLM's) and OOV flags."""
+        enc = self._encode(text)
         lp, length = self._score_encoded(enc)
-        return [(float(a / LOG10), int(b), bool(c)) for a, b, c in zip(lp, length, enc.oov,
-                                                                          strict=True)]
+        return TokenScores(lp, length, enc.oov)
 
     def score(self, sentence: str) -> float:
         """Total log10 probability of a sentence (``<s>``/``</s>`` in sentence mode), as KenLM."""
@@ -322,17 +332,6 @@ class NgramLM:
         if fast is not None:
             return fast
         return float(self.token_logprobs(sentence).sum() / LOG10)
-
-    def perplexity(self, corpus: str | Iterable[str]) -> Perplexity:
-        """Corpus-level perplexity (not a mean of per-sentence values), with OOV accounting."""
-        enc = self._encode(corpus)
-        lp = self._score_encoded(enc)[0]
-        return Perplexity.from_logprobs(lp, enc.oov, proper=self.proper)
-
-    def compare(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
-        """Rank sentences by total log10 probability, most probable first (the seed's example)."""
-        scored = [(s, self.score(s)) for s in sentences]
-        return sorted(scored, key=lambda sv: -sv[1])
 
     # ------------------------------------------------------------------ state API (KenLM's)
     def null_context_state(self) -> State:
