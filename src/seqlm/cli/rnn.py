@@ -119,8 +119,7 @@ def train(
     epochs: int = common.bounded_int(None, "--epochs", lo=1, hi=1_000_000,
                               help="Epochs in all, counting those already done [10]."),
     time_limit: float = common.bounded_float(0.0, "--time-limit", hi=1e9,
-                                      help="Stop after N seconds of training (0 = off); a stop "
-                                           "mid-epoch is resumed mid-epoch."),
+                                      help="Stop after N seconds of training (0 = off)."),
     log_interval: int = common.bounded_int(50, "--log-interval", lo=1,
                                     help="Steps per gradient-norm log."),
     resume: bool = typer.Option(False, "--resume",
@@ -169,9 +168,9 @@ def train(
         run = run_config(o)
     seed_everything(run.seed, o["threads"])
     _, result = train_run(run, out, resume=o["resume"], on_epoch=_epoch_line, log=echo)
-    if result.stopped in ("interrupted", "time_limit"):
+    if result.stopped == "interrupted":
         ppl = result.final.get("valid_ppl", math.nan)
-        why = "interrupted" if result.stopped == "interrupted" else "time limit reached"
+        why = "interrupted"
         echo(f"{why} in epoch {result.final['epoch'] + 1} after "
              f"{result.final['batches_done']} batches (step {result.final['step']}): "
              f"checkpoint {result.checkpoint}, validation perplexity now {ppl:.3f}; "

@@ -224,7 +224,7 @@ class Trainer:
         with self._sigint_stops():
             while self.epoch < self.cfg.epochs:
                 stopped = self._train_epoch(t_start)
-                if stopped in ("interrupted", "time_limit"):  # mid-epoch: --resume continues it
+                if stopped == "interrupted":  # mid-epoch: --resume continues it
                     result.checkpoint = self._save("last.pt", in_progress=self._in_progress)
                     if self.out is not None and self.dist.is_main:
                         self._write_logs()  # the intervals so far
@@ -233,6 +233,9 @@ class Trainer:
                     break
                 self._end_epoch()
                 result.final = self.history[-1]
+                if stopped == "time_limit":
+                    result.stopped = "time_limit"
+                    break
                 if (self.cfg.early_stop_patience is not None
                         and self.bad_epochs >= self.cfg.early_stop_patience):
                     result.stopped = "early_stop"
@@ -397,13 +400,13 @@ class Trainer:
                     break
         finally:
             bar.close()
-        if status != "done":
+        if status == "interrupted":
             self._in_progress = {
                 "loader_at_start": at_start, "batches_done": done,
                 "state": self.dist.global_state(detach(state)) if carry else None,
                 "acc": vars(acc).copy(), "iacc": vars(iacc).copy(),
             }
-        if iacc.steps and status == "done":
+        if iacc.steps and status != "interrupted":
             self.intervals.append(self._interval_row(epoch, iacc))
         return status
 
