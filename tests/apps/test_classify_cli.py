@@ -120,3 +120,24 @@ def test_bad_input_is_one_line(run: Path, toy: Path, tmp_path: Path, argv: list[
     assert main(["classify", *(a.format(**names) for a in argv)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("seqlm: error: ") and message in err and err.count("\n") == 1
+
+
+def test_init_from_an_lm_trained_by_rnn_train(toy: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    text = tmp_path / "texts.txt"
+    text.write_text("\n".join(line.split("\t")[0] for line in toy.read_text().splitlines()))
+    assert main(["rnn", "train", "--data", str(text), "--out", str(tmp_path / "lm"), "--model",
+                 "gru", "--hidden", "10", "--embed", "5", "--epochs", "1", "--batch-size", "4",
+                 "--num-steps", "8", "--no-progress", "--threads", "1"]) == 0
+    capsys.readouterr()
+    lm = str(tmp_path / "lm" / "last.pt")
+    assert main(["classify", "train", "--data", str(toy), "--out", str(tmp_path / "clf"),
+                 "--epochs", "1", "--init-from", lm, "--discriminative", "2.6",
+                 "--gradual-unfreeze", "--no-progress", "--threads", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "forward direction from the LM:" in out and "tokens mapped" in out
+    cfg = torch.load(tmp_path / "clf" / "last.pt", weights_only=True)["model_config"]["config"]
+    assert (cfg["kind"], cfg["num_hiddens"], cfg["embed_size"]) == ("gru", 10, 5)  # the LM's
+    # an option that contradicts the LM's cell is refused in one line
+    assert _train(toy, tmp_path / "clash", "--init-from", lm) == 2
+    assert "num_hiddens 10 vs 12" in capsys.readouterr().err

@@ -39,5 +39,5 @@ def test_bad_tsv_lines(tmp_path: Path, content: str, message: str) -> None:
 def test_missing_sources(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="neither a file"):
         read_examples(tmp_path / "nothing.tsv")
-    with pytest.raises(DataError, match="no LABEL.txt"):
+    with pytest.raises(DataError, match=r"no LABEL\.txt"):
         read_folder(tmp_path)

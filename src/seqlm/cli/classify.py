@@ -26,17 +26,15 @@ from seqlm.errors import ConfigError
 app = typer.Typer(help="Sequence classification: a text -> one class (e.g. a name's language).",
                   no_args_is_help=True)
 
-# the training defaults of classify (TrainConfig's own are the book's SGD for LMs)
-TRAIN_DEFAULTS: dict[str, Any] = {"epochs": 30, "optimizer": "adamw", "lr": 2e-3, "clip": 1.0,
-                                  "early_stop_patience": 8, "weight_decay": 0.01}
 TABLES = ("model", "train")
 
 
 def _settings(config: str | None, given: dict[str, Any], model: dict[str, Any],
               train: dict[str, Any]) -> tuple[Any, Any]:
     """(ClassifySettings, TrainConfig) from defaults < the TOML file < the given options."""
-    from seqlm.apps.classify.train import ClassifySettings, ModelOptions
+    from seqlm.apps.classify.train import TRAIN_DEFAULTS, ClassifySettings, ModelOptions
     from seqlm.apps.common.config import layered, read_toml
+    from seqlm.apps.common.transfer import lm_cell_options
     from seqlm.train import TrainConfig
 
     toml = read_toml(config)
@@ -45,7 +43,9 @@ def _settings(config: str | None, given: dict[str, Any], model: dict[str, Any],
         raise ConfigError(f"unknown table(s) in {config}: {', '.join(extra_tables)}; "
                           f"use {', '.join(TABLES)}")
     s = layered({}, toml, given, None, ClassifySettings)
-    s["model"] = layered({}, toml, model, "model", ModelOptions)
+    lm = s.get("init_from")
+    cell = lm_cell_options(lm) if lm else {}  # the LM's cell, unless the options say otherwise
+    s["model"] = layered(cell, toml, model, "model", ModelOptions)
     tc = TrainConfig.from_dict(layered(TRAIN_DEFAULTS, toml, train, "train", TrainConfig))
     return ClassifySettings.from_dict(s), tc
 
@@ -107,7 +107,8 @@ def train(
                                              "balanced) [0]."),
     label_smoothing: float = bounded_float(None, "--label-smoothing", hi=0.99, help="[0]"),
     init_from: str = typer.Option(None, "--init-from",
-                                  help="Start the encoder from a 'seqlm rnn train' LM."),
+                                  help="Start the encoder from a 'seqlm rnn train' LM "
+                                       "(its cell: kind, hidden, embed, layers)."),
     init_from_backward: str = typer.Option(None, "--init-from-backward",
                                            help="An LM trained on reversed text, for the "
                                                 "backward direction."),
@@ -115,15 +116,18 @@ def train(
                                           help="ULMFiT: lr / factor per layer down [1 = off]."),
     gradual_unfreeze: bool = typer.Option(None, "--gradual-unfreeze/--no-gradual-unfreeze",
                                           help="ULMFiT: unfreeze one layer group per epoch."),
-    epochs: int = bounded_int(None, "--epochs", lo=1, hi=10**6, help="[30]"),
+    epochs: int = bounded_int(None, "--epochs", lo=1, hi=10**6, help="[40]"),
     optimizer: str = typer.Option(None, "--optimizer", help="adamw [default], adam or sgd."),
-    lr: float = bounded_float(None, "--lr", hi=100.0, help="Learning rate [2e-3]."),
+    lr: float = bounded_float(None, "--lr", hi=100.0, help="Learning rate [3e-3]."),
     weight_decay: float = bounded_float(None, "--weight-decay", hi=10.0, help="[0.01]"),
     clip: float = bounded_float(None, "--clip", hi=1e6, help="Gradient-norm threshold [1]."),
     patience: int = bounded_int(None, "--patience", lo=1, hi=10**6,
-                                help="Early stop after N bad epochs [8]."),
+                                help="Early stop after N bad epochs [4]."),
     time_limit: float = bounded_float(None, "--time-limit", hi=1e9,
                                       help="Stop after SECONDS of training."),
+    cpu_limit: float = bounded_float(None, "--cpu-limit", hi=1e9,
+                                     help="Stop after SECONDS of this process's CPU time "
+                                          "(resumable; best.pt = best completed epoch)."),
     ema: float = bounded_float(None, "--ema", hi=0.999999,
                                help="Validate and keep a moving average of the weights."),
     resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
@@ -168,18 +172,21 @@ def train(
         s, tc = _settings(config, given, arch, loop)
     seed_everything(s.seed, threads)
     _, _, result = fit_classifier(s, tc, folder, resume=last if resume else None,
-                                  on_epoch=_epoch_line, announce=echo)
-    echo(f"stopped: {result.stopped}; checkpoints {folder}/best.pt and {folder}/last.pt; "
+                                  on_epoch=_epoch_line, announce=echo, cpu_limit=cpu_limit)
+    why = "the CPU limit or Ctrl-C (continue with --resume)" if result.stopped == \
+        "interrupted" else result.stopped
+    echo(f"stopped: {why}; checkpoints {folder}/best.pt and {folder}/last.pt; "
          f"log {folder}/epochs.csv")
 
 
-CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm classify train'.")
+CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm classify train' (several: "
+                                   "their ensemble, probabilities averaged).")
 DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
 
 
 @app.command("eval")
 def evaluate(
-    checkpoint: Path = CkptArg,
+    checkpoints: list[Path] = CkptArg,
     data: str = typer.Option(None, "--data",
                              help="Examples to score (TSV, folder or 'names'); default: the "
                                   "training run's data, with --split."),
@@ -195,15 +202,15 @@ def evaluate(
     threads: int = ThreadsOption,
 ) -> None:
     """Accuracy, macro-F1, per-class precision / recall / F1 and a confusion-matrix PNG."""
-    from seqlm.apps.classify.predict import Classifier
+    from seqlm.apps.classify.predict import Ensemble
     from seqlm.apps.classify.train import eval_examples
     from seqlm.apps.common import plot_confusion
 
     seed_everything(seed, threads)
-    png = output_file(confusion or checkpoint.parent / "confusion.png", (checkpoint,),
+    png = output_file(confusion or checkpoints[0].parent / "confusion.png", tuple(checkpoints),
                       what="--confusion", stdout_ok=False)
-    clf = Classifier.load(checkpoint, device=device)
-    examples = eval_examples(checkpoint, data, split)
+    clf = Ensemble.load_all(checkpoints, device=device)
+    examples = eval_examples(checkpoints[0], data, split)
     report = clf.evaluate(examples)
     assert png is not None
     plot_confusion(report, png, title=f"{examples.source}: accuracy {report.accuracy:.3f}, "
@@ -217,19 +224,22 @@ def evaluate(
 
 @app.command()
 def predict(
-    checkpoint: Path = CkptArg,
+    checkpoint: Path = typer.Argument(..., help="A checkpoint written by 'seqlm classify "
+                                                "train'."),
     texts: list[str] = typer.Argument(..., help="Texts to classify; '-' reads stdin, one a "
                                                 "line."),
+    also: list[Path] = typer.Option(None, "--ensemble",
+                                    help="More checkpoints to average with (repeatable)."),
     top: int = bounded_int(1, "--top", lo=1, hi=10**6, help="Show the N most probable classes."),
     json_out: bool = JsonOption,
     device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """The most probable classes of each text, with their probabilities."""
-    from seqlm.apps.classify.predict import Classifier
+    from seqlm.apps.classify.predict import Ensemble
 
     seed_everything(seed)
-    clf = Classifier.load(checkpoint, device=device)
+    clf = Ensemble.load_all([checkpoint, *(also or [])], device=device)
     items = [line.strip() for t in texts
              for line in (sys.stdin.read().splitlines() if t == "-" else [t])]
     if "-" in texts:

@@ -96,3 +96,33 @@ class Classifier:
     def info(self) -> dict[str, Any]:
         return {"classes": len(self.labels), "vocab": len(self.vocab), "level": self.level,
                 **self.model.config}
+
+
+class Ensemble(Classifier):
+    """Several classifiers over the same classes: p(class | text) is the mean of theirs
+    (e.g. the same settings trained with different seeds)."""
+
+    def __init__(self, members: Sequence[Classifier]) -> None:
+        if not members:
+            raise ConfigError("an ensemble needs at least one classifier")
+        first = members[0]
+        for m in members[1:]:
+            if m.labels != first.labels or m.level != first.level:
+                raise ConfigError("ensemble members must share their classes and level")
+        self.members = list(members)
+        self.model, self.vocab, self.labels, self.level = (first.model, first.vocab,
+                                                           first.labels, first.level)
+        self.batch_size = first.batch_size
+
+    @classmethod
+    def load_all(cls, paths: Sequence[str | os.PathLike[str]], device: str = "cpu"
+                 ) -> Classifier:
+        """One checkpoint: its classifier; several: their ensemble."""
+        members = [Classifier.load(p, device) for p in paths]
+        return members[0] if len(members) == 1 else cls(members)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return np.mean([m.probabilities(texts) for m in self.members], axis=0)
+
+    def unseen(self, text: str) -> list[str]:
+        return sorted(set().union(*(m.unseen(text) for m in self.members)))

@@ -9,6 +9,7 @@ resumed run and ``eval --split test`` rebuild exactly the same data.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +34,18 @@ from seqlm.errors import ConfigError, DataError
 from seqlm.registry import config_to_dict, make_config
 
 SPLITS = ("train", "valid", "test")
+# classify's training defaults (TrainConfig's own are the book's SGD for language models):
+# AdamW, the rate halved when the validation loss stalls, early stop after 4 bad epochs
+TRAIN_DEFAULTS: dict[str, Any] = {"epochs": 40, "optimizer": "adamw", "lr": 3e-3, "clip": 1.0,
+                                  "weight_decay": 0.01, "anneal_factor": 0.5,
+                                  "anneal_patience": 1, "early_stop_patience": 4}
+
+
+def train_config(**overrides: Any) -> Any:
+    """A :class:`seqlm.train.TrainConfig` with classify's defaults and ``overrides``."""
+    from seqlm.train import TrainConfig
+
+    return TrainConfig.from_dict({**TRAIN_DEFAULTS, **overrides})
 
 
 @dataclass
@@ -163,7 +176,8 @@ def build_model(s: ClassifySettings, data: ClassifyData) -> SequenceClassifier:
 
 def make_trainer(s: ClassifySettings, data: ClassifyData, model: SequenceClassifier,
                  train_config: Any, out: str | os.PathLike[str] | None = None,
-                 on_epoch: Callable[[dict[str, Any]], None] | None = None) -> Any:
+                 on_epoch: Callable[[dict[str, Any]], None] | None = None,
+                 on_step: Callable[[Any, int], None] | None = None) -> Any:
     """A :class:`seqlm.train.Trainer` over the padded batches, checkpoints carrying settings,
     vocabulary and label map; ULMFiT's discriminative rates when ``s.discriminative`` > 1."""
     from seqlm.apps.common.finetune import discriminative_groups
@@ -177,7 +191,8 @@ def make_trainer(s: ClassifySettings, data: ClassifyData, model: SequenceClassif
     task = LabelTask(weight, label_smoothing=s.label_smoothing)
     extra = {"task": "classify", "settings": s.to_dict(), "labels": data.labels.to_dict()}
     trainer = Trainer(model, task, train, valid, train_config, out=out,
-                      vocab=data.vocab.to_dict(), extra=extra, on_epoch=on_epoch)
+                      vocab=data.vocab.to_dict(), extra=extra, on_epoch=on_epoch,
+                      on_step=on_step)
     if s.discriminative > 1.0:
         groups = discriminative_groups(trainer.model, train_config.lr, s.discriminative)
         trainer.optimizer = make_optimizer(groups, train_config)  # type: ignore[arg-type]
@@ -188,13 +203,16 @@ def fit_classifier(s: ClassifySettings, train_config: Any, out: str | os.PathLik
                    resume: str | os.PathLike[str] | None = None,
                    on_epoch: Callable[[dict[str, Any]], None] | None = None,
                    announce: Callable[[str], None] | None = None,
+                   cpu_limit: float | None = None,
                    ) -> tuple[SequenceClassifier, ClassifyData, Any]:
     """Prepare the data, build and train the model; returns (model, data, TrainResult).
 
     ``on_epoch`` gets each epoch's row plus the validation ``accuracy`` and ``macro_f1``;
     ``announce`` a few lines about the data and the transfer. With ``s.gradual_unfreeze``
     only the head trains in the first epoch, each later epoch unfreezes the next layer group
-    down (re-applied from the epoch count on resume).
+    down (re-applied from the epoch count on resume). ``cpu_limit``: stop (as Ctrl-C does:
+    ``last.pt`` resumable, ``best.pt`` the best completed epoch) once this process has used
+    that many CPU seconds since training began -- a budget a loaded machine cannot shrink.
     """
     from seqlm.apps.common.finetune import unfreeze
     from seqlm.train import load_checkpoint
@@ -218,9 +236,21 @@ def fit_classifier(s: ClassifySettings, train_config: Any, out: str | os.PathLik
                                            data.labels.labels)
             on_epoch({**row, "accuracy": report.accuracy, "macro_f1": report.macro_f1})
 
-    trainer = make_trainer(s, data, model, train_config, out, hook)
+    trainer = make_trainer(s, data, model, train_config, out, hook,
+                           cpu_budget(cpu_limit) if cpu_limit else None)
     result = trainer.fit(resume)
     return model, data, result
+
+
+def cpu_budget(seconds: float) -> Callable[[Any, int], None]:
+    """An ``on_step`` hook asking the trainer to stop after ``seconds`` of process CPU time."""
+    start = time.process_time()
+
+    def check(trainer: Any, step: int) -> None:
+        if time.process_time() - start > seconds:
+            trainer.request_stop()
+
+    return check
 
 
 def describe(data: ClassifyData, model: SequenceClassifier) -> list[str]:
