@@ -1,4 +1,4 @@
-"""Build hook for the optional C extension; all other metadata is in pyproject.toml.
+"""Build hook for the optional C extensions; all other metadata is in pyproject.toml.
 
 ``optional=True``: without a C compiler or Python headers the install still succeeds and
 seqlm.ngram uses its numpy code instead (docs/ngram.md, "Compiled path").
@@ -6,5 +6,11 @@ seqlm.ngram uses its numpy code instead (docs/ngram.md, "Compiled path").
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("seqlm.ngram._fastcount", ["src/seqlm/ngram/_fastcount.c"],
-                             optional=True)])
+HEADERS = ["src/seqlm/ngram/_textscan.h"]
+
+setup(ext_modules=[
+    Extension("seqlm.ngram._fastcount", ["src/seqlm/ngram/_fastcount.c"], depends=HEADERS,
+              optional=True),
+    Extension("seqlm.ngram._fastquery", ["src/seqlm/ngram/_fastquery.c"], depends=HEADERS,
+              optional=True),
+])

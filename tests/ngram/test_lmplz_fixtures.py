@@ -15,6 +15,8 @@ FIX = Path(__file__).parent / "fixtures"
 LN10 = np.log(10.0)
 UNSEEN = "w1 w5 zz w3\nw399 w2 w1 w1 w1\nqq\nw7 w52 w3 w3 w9 w1"
 
+pytestmark = pytest.mark.usefixtures("both_paths")  # compiled and numpy
+
 
 def test_small_lmplz_arpa_loads_and_matches_our_estimate() -> None:
     kenlm_model = read_arpa(FIX / "small.o3.arpa")

@@ -9,9 +9,12 @@ moves the perplexity by 0.0002.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from seqlm.data import load_text
 from seqlm.ngram import NgramLM
+
+pytestmark = pytest.mark.usefixtures("both_paths")  # compiled and numpy
 
 
 def test_ptb_trigram_matches_kenlm() -> None:

@@ -7,6 +7,7 @@ Log-probabilities: ``logprob`` and ``token_logprobs`` return natural logs (as th
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -17,9 +18,11 @@ from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import require_positive
+from seqlm.ngram.cext import enabled
 from seqlm.ngram.counting import count_ngrams, first_positions, lookup
 from seqlm.ngram.discounts import counts_of_counts
 from seqlm.ngram.encode import Encoded, encode_units
+from seqlm.ngram.engine import State, _Cache, compiled_engine, make_state, step_numpy
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.estimators import (
     COUNT_BASED,
@@ -86,6 +89,7 @@ class NgramLM:
         self.tables: Tables | None = None
         self.ctx_total: list[np.ndarray] = []
         self.predicted = np.zeros(0, dtype=bool)
+        self._engine_cache: _Cache | None = None
 
     @property
     def proper(self) -> bool:
@@ -186,6 +190,14 @@ class NgramLM:
     def _score_encoded(self, enc: Encoded) -> tuple[np.ndarray, np.ndarray]:
         """Natural-log probability and n-gram length used, for every target of ``enc``."""
         self._require_fitted()
+        eng = compiled_engine(self)
+        if eng is not None:
+            lp = np.empty(len(enc.targets))
+            length = np.empty(len(enc.targets), dtype=np.int64)
+            eng.score_ids(np.ascontiguousarray(enc.seq, dtype=np.int64),
+                          np.ascontiguousarray(enc.unit_start, dtype=np.int64),
+                          np.ascontiguousarray(enc.targets, dtype=np.int64), lp, length)
+            return lp, length
         m = match(self.keys, enc.seq, enc.unit_start, len(self.vocab))
         if self.tables is not None:
             return backoff_scores(m, enc.targets, self.tables.logp, self.tables.logbow)
@@ -204,8 +216,21 @@ class NgramLM:
         enc = encode_units([Unit(ctx, [word])], self.vocab)
         return float(self._score_encoded(enc)[0][0])
 
+    def _fast_text(self, text: object, full: bool) -> Any:
+        """The compiled text scorer's answer (word tokenizer, backoff model), else None."""
+        c = self._engine_cache  # checked inline: score() one sentence at a time is hot
+        if c is None or c.keys is not self.keys or c.tables is not self.tables:
+            compiled_engine(self)
+            c = self._engine_cache
+        if c is None or c.text is None or type(text) is not str or not enabled():
+            return None
+        return c.text(text, full)
+
     def full_scores(self, sentence: str) -> list[tuple[float, int, bool]]:
         """Per predicted token: (log10 probability, n-gram length used, is OOV), like KenLM."""
+        fast = self._fast_text(sentence, True)
+        if fast is not None:
+            return fast
         enc = self._encode(sentence)
         lp, length = self._score_encoded(enc)
         return [(float(a / LOG10), int(b), bool(c)) for a, b, c in zip(lp, length, enc.oov,
@@ -213,6 +238,14 @@ class NgramLM:
 
     def score(self, sentence: str) -> float:
         """Total log10 probability of a sentence (``<s>``/``</s>`` in sentence mode), as KenLM."""
+        c = self._engine_cache  # inline fast path: one sentence at a time is the hot loop
+        if (c is not None and c.text is not None and c.keys is self.keys
+                and c.tables is self.tables and type(sentence) is str and enabled()):
+            fast = c.text(sentence)
+        else:
+            fast = self._fast_text(sentence, False)
+        if fast is not None:
+            return fast
         return float(self.token_logprobs(sentence).sum() / LOG10)
 
     def perplexity(self, corpus: str | Iterable[str]) -> Perplexity:
@@ -225,6 +258,40 @@ class NgramLM:
         """Rank sentences by total log10 probability, most probable first (the seed's example)."""
         scored = [(s, self.score(s)) for s in sentences]
         return sorted(scored, key=lambda sv: -sv[1])
+
+    # ------------------------------------------------------------------ state API (KenLM's)
+    def null_context_state(self) -> State:
+        """The state with no context (KenLM's NullContextWrite)."""
+        self._require_backoff()
+        return b""
+
+    def begin_state(self) -> State:
+        """The state after ``<s>`` in sentence mode (KenLM's BeginSentenceWrite); the null
+        context in stream mode."""
+        self._require_backoff()
+        if self.mode != "sentence" or self.order == 1:
+            return b""
+        return make_state([self.vocab.index(BOS)])
+
+    def score_word(self, state: State, word: str) -> tuple[float, State]:
+        """(log10 p(word | state), the state after word): KenLM's BaseScore, for decoders that
+        extend hypotheses one word at a time. Unknown words score as ``<unk>``."""
+        self._require_backoff()
+        if not isinstance(word, str):
+            raise ConfigError(f"word must be a str, got {type(word).__name__}")
+        eng = compiled_engine(self)
+        if eng is not None:
+            try:
+                return eng.score_word(state, word)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(str(exc)) from None
+        return step_numpy(self, state, self.vocab.index(word))
+
+    def _require_backoff(self) -> None:
+        self._require_fitted()
+        if self.tables is None:
+            raise ConfigError(f"the state API needs a backoff-form model; {self.estimator!r} "
+                              "is scored from counts (use score or token_logprobs)")
 
     # ------------------------------------------------------------------ distributions
     def next_token_distribution(self, context: Sequence[str] = ()) -> tuple[list[str], np.ndarray]:
