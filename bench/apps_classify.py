@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -59,28 +60,49 @@ SEQLM = [sys.executable, "-c", "import sys; from seqlm.cli.main import main; "
           "sys.exit(main(sys.argv[1:]))"]
 
 
-def run_jobs(commands: list[list[str]], jobs: int, out: Path) -> float:
-    """Run the commands, ``jobs`` at a time (logs in ``out``); their CPU seconds in all."""
+def start_jobs(commands: list[list[str]], jobs: int, out: Path) -> Callable[[], float]:
+    """Start the commands, ``jobs`` at a time, in a thread (logs in ``out``); returns a
+    function that waits for them all and gives their CPU seconds in all."""
     import resource
     import subprocess
+    import threading
 
     out.mkdir(parents=True, exist_ok=True)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    pending, running = list(enumerate(commands)), []
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            k, cmd = pending.pop(0)
-            log = open(out / f"train{k}.log", "w")  # noqa: SIM115 (closed below)
-            running.append((subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT), log))
-        time.sleep(1.0)
-        for proc, log in list(running):
-            if proc.poll() is not None:
-                log.close()
-                running.remove((proc, log))
-                if proc.returncode:
-                    raise SystemExit(f"training failed ({proc.returncode}): see {log.name}")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    failed: list[str] = []
+
+    def run_all() -> None:
+        pending, running = list(enumerate(commands)), []
+        while pending or running:
+            while pending and len(running) < max(1, jobs):
+                k, cmd = pending.pop(0)
+                log = open(out / f"train{k}.log", "w")  # noqa: SIM115 (closed below)
+                running.append((subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT),
+                                log))
+            time.sleep(1.0)
+            for proc, log in list(running):
+                if proc.poll() is not None:
+                    log.close()
+                    running.remove((proc, log))
+                    if proc.returncode:
+                        failed.append(log.name)
+
+    thread = threading.Thread(target=run_all)
+    thread.start()
+
+    def wait() -> float:
+        thread.join()
+        if failed:
+            raise SystemExit(f"training failed: see {', '.join(failed)}")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+    return wait
+
+
+def run_jobs(commands: list[list[str]], jobs: int, out: Path) -> float:
+    """Run the commands, ``jobs`` at a time; their CPU seconds in all."""
+    return start_jobs(commands, jobs, out)()
 
 
 def main() -> int:
@@ -116,6 +138,16 @@ def main() -> int:
               f"{int(unseen.sum())} test names unseen in training "
               f"{float((pred[unseen] == y_test[unseen]).mean()):.4f}", flush=True)
 
+    out = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="seqlm-classify-"))
+    budget = a.cpu_seconds / a.seeds
+    runs = [out / f"seed{a.seed + k}" for k in range(a.seeds)]
+    commands = [[*SEQLM, "classify", "train", "--data", "names", "--out", str(run),
+                 "--seed", str(a.seed + k), "--cpu-limit", f"{budget:g}", "--epochs", "1000",
+                 "--threads", str(a.threads or 1), "--no-progress", "--overwrite"]
+                for k, run in enumerate(runs)]
+    for c in commands:
+        print("seqlm " + " ".join(c[3:]), flush=True)
+    wait = start_jobs(commands, a.jobs, out)  # the baselines run meanwhile
     y_train = labels.encode(parts["train"].labels)
     add("majority", np.full(len(test), np.bincount(y_train).argmax()))
     if not a.quick:
@@ -130,16 +162,7 @@ def main() -> int:
         except ImportError:
             print("TF-IDF + LR skipped: scikit-learn is not installed (pip install "
                   "scikit-learn)")
-    out = Path(a.out) if a.out else Path(tempfile.mkdtemp(prefix="seqlm-classify-"))
-    budget = a.cpu_seconds / a.seeds
-    runs = [out / f"seed{a.seed + k}" for k in range(a.seeds)]
-    commands = [[*SEQLM, "classify", "train", "--data", "names", "--out", str(run),
-                 "--seed", str(a.seed + k), "--cpu-limit", f"{budget:g}", "--epochs", "1000",
-                 "--threads", str(a.threads or 1), "--no-progress", "--overwrite"]
-                for k, run in enumerate(runs)]
-    for c in commands:
-        print("seqlm " + " ".join(c[3:]), flush=True)
-    cpu = run_jobs(commands, a.jobs, out)
+    cpu = wait()
     members = [Classifier.load(run / "best.pt") for run in runs]
     for k, m in enumerate(members):
         add("seqlm BiLSTM", m.probabilities(test.texts).argmax(1), f" seed {a.seed + k}")
