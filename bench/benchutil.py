@@ -56,13 +56,15 @@ def print_table(title: str, rows: Sequence[Row]) -> None:
         print(f"{r.what:<{w}}  {r.ours:>12.4g}  {ref}  {ratio}  {r.unit} ({better} is better)")
 
 
-def median_time(fn: Callable[[], Any], repeat: int = 3) -> float:
-    """Median wall time of ``fn()`` over ``repeat`` runs, in seconds."""
+def median_time(fn: Callable[[], Any], repeat: int = 3,
+                clock: Callable[[], float] = time.perf_counter) -> float:
+    """Median time of ``fn()`` over ``repeat`` runs, in seconds (wall, or ``clock``, e.g.
+    ``time.process_time`` for CPU time)."""
     times = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append(time.perf_counter() - t0)
+        times.append(clock() - t0)
     return statistics.median(times)
 
 

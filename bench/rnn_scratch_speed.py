@@ -24,6 +24,9 @@ from seqlm.rnn import RNNScratch, TorchRNN
 
 BOOK_SCRATCH, BOOK_TORCH = 53.6e3, 61.1e3  # tokens/s at H=512, measured for the issue
 
+# The entry `python -m bench` (bench/__main__.py) runs these (quick: fewer timed batches).
+BENCH = {"quick": ["--quick"], "full": [[]]}
+
 
 def train_tokens_per_s(model: torch.nn.Module, loader: SeqDataLoader, max_batches: int) -> float:
     """Train for ``max_batches`` minibatches (random sampling, fresh state) and time it."""

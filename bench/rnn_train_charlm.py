@@ -30,6 +30,14 @@ import benchutil
 
 KENLM_5, KENLM_8 = 3.891, 3.697
 
+# The entry `python -m bench` (bench/__main__.py) runs these; full = the README's char-LM row.
+BENCH = {
+    "quick": ["--quick", "--minutes", "0.25", "--hidden", "128", "--steps", "35"],
+    "full": [["--seed", "0", "--batch", "64", "--lr", "3e-3", "--weight-drop", "0.3", "--steps",
+              "35", "--precision", "bf16", "--ema", "0.993", "--valid-frac", "0.02", "--distill",
+              "0.5", "--distill-decay", "0.98", "--dynamic", "rms"]],
+}
+
 
 def ngram_model(train: str, vocab: Any, order: int = 8) -> Any:
     """seqlm's modified-KN char n-gram on the RNN's vocabulary (so the two can be mixed)."""
@@ -40,8 +48,8 @@ def ngram_model(train: str, vocab: Any, order: int = 8) -> Any:
 
 
 def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> tuple[Any, Any]:
-    from seqlm.train import Distillation, TrainConfig
-    from seqlm.train.lm import train_lm
+    from seqlm.apps.lm import Distillation, train_lm
+    from seqlm.train import TrainConfig
 
     t0 = time.perf_counter()
     distill = teacher = None
@@ -114,10 +122,10 @@ def main() -> None:
     benchutil.setup_data_env()
     if args.threads:
         torch.set_num_threads(args.threads)
+    from seqlm.apps.lm import lm_data
     from seqlm.cli.common import seed_everything
     from seqlm.data import load_text
     from seqlm.rnn import DynamicEval, Interpolated
-    from seqlm.train.lm import lm_data
 
     seed_everything(args.seed)
     text = load_text("timemachine", preset="letters")

@@ -33,6 +33,21 @@ import benchutil
 
 REF_TOKS = 9.45e3  # word_language_model LSTM 2x200 on this machine's CPU, tokens/s
 
+# The entry `python -m bench` (bench/__main__.py) runs these; full = the README's PTB rows.
+BENCH = {
+    "quick": ["--quick", "--batches", "30"],
+    "full": [
+        ["--quick"],  # the loop vs a hand-written nn.LSTM loop (throughput)
+        ["--model", "lstm", "--tie", "--dropout", "0.2", "--train-lr", "20", "--clip", "0.25",
+         "--lr-decay", "0.6", "--lr-decay-start", "6", "--anneal", "0", "--epochs", "16",
+         "--minutes", "40", "--skip-throughput"],
+        ["--model", "rnn_scratch", "--hidden", "512", "--tie", "--dropout", "0.5",
+         "--weight-drop", "0.2", "--optimizer", "adam", "--train-lr", "1e-3", "--clip", "0.25",
+         "--train-batch", "32", "--anneal", "0.5", "--lr-decay", "0.6", "--lr-decay-start", "6",
+         "--precision", "bf16", "--skip-throughput", "--minutes", "40"],
+    ],
+}
+
 
 class Take:
     """The first ``n`` batches of a loader, keeping its ``carries_state`` (for timing)."""
@@ -125,6 +140,32 @@ def model_config(kind: str, vocab_size: int, dropout: float = 0.2, tie: bool = F
     return cfg | {"num_layers": layers} if kind in ("rnn", "gru", "lstm") else cfg
 
 
+def per_epoch_test(args: Any, data: Any, test_ids: Any, device: torch.device,
+                   t_start: float) -> Any:
+    """An on_step hook printing the test perplexity (running text, 10 rows, the averaged
+    weights if any) each time an epoch ends -- for time-budgeted runs (gpu_check.sh)."""
+    if not args.test_each_epoch:
+        return None
+    from contextlib import nullcontext
+
+    from seqlm.apps.lm import lm_task
+    from seqlm.train import StreamBatches, evaluate
+
+    seen = {"epoch": 0}
+
+    def hook(trainer: Any, step: int) -> None:
+        if len(trainer.history) == seen["epoch"]:
+            return
+        seen["epoch"] = len(trainer.history)
+        weights = trainer.average.applied(trainer.model) if trainer.average else nullcontext()
+        with weights:
+            loss, _ = evaluate(trainer.model, lm_task(data), StreamBatches(test_ids, 10, 35),
+                               device)
+        print(f"  after epoch {seen['epoch']}: test ppl {math.exp(loss):.2f} (running text, "
+              f"10 rows) at {(time.perf_counter() - t_start) / 60:.1f} min", flush=True)
+    return hook
+
+
 def main() -> None:
     p = benchutil.parser(__doc__ or "")
     p.add_argument("--device", default="cpu")
@@ -149,20 +190,30 @@ def main() -> None:
     p.add_argument("--anneal", type=float, default=0.25, help="full run: plateau factor (0 off)")
     p.add_argument("--lr-decay", type=float, default=0.0, help="full run: per-epoch decay")
     p.add_argument("--lr-decay-start", type=int, default=1)
+    p.add_argument("--ema", type=float, default=0.0, help="full run: weight average decay")
+    p.add_argument("--eval-lines", type=int, default=0,
+                   help="score only the first N validation and test sentences (a smoke test "
+                        "on a slow CPU: the figures are then not PTB's; 0 = all)")
+    p.add_argument("--test-each-epoch", action="store_true",
+                   help="full run: print the test perplexity (running text, 10 rows) per epoch")
     args = p.parse_args()
     benchutil.setup_data_env()
     if args.threads:
         torch.set_num_threads(args.threads)
+    from seqlm.apps.lm import lm_data, running_perplexity, train_lm
     from seqlm.cli.common import seed_everything
     from seqlm.data import load_text
     from seqlm.rnn import lm_tokens
     from seqlm.train import TrainConfig, resolve_device
-    from seqlm.train.lm import lm_data, running_perplexity, train_lm
 
     device = resolve_device(args.device)
     seed_everything(args.seed)
     t0 = time.perf_counter()
     train, valid, test = (load_text("ptb", s) for s in ("train", "valid", "test"))
+    if args.eval_lines:
+        valid, test = ("\n".join(t.splitlines()[:args.eval_lines]) for t in (valid, test))
+        print(f"--eval-lines {args.eval_lines}: validation and test cut to their first "
+              f"{args.eval_lines} sentences (NOT the PTB figures)")
     data = lm_data(train, valid, "word")
     V = len(data.vocab)
     print(f"PTB: vocabulary {V}, {len(data.train_ids):,} training tokens (sentence mode: "
@@ -186,23 +237,26 @@ def main() -> None:
                           anneal_factor=args.anneal or None, anneal_patience=0,
                           lr_decay=args.lr_decay or None, lr_decay_start=args.lr_decay_start,
                           early_stop_patience=3, device=str(device), progress=False,
-                          time_limit_s=args.minutes * 60, precision=args.precision)
+                          time_limit_s=args.minutes * 60, precision=args.precision,
+                          ema_decay=args.ema or None)
         mc = model_config(args.model, V, args.dropout, args.tie, args.hidden, args.layers,
                           args.weight_drop)
         print(f"full run: {mc}, {cfg.optimizer} lr {cfg.lr:g}, clip {cfg.clip}, batch "
               f"{args.train_batch}, bptt {args.train_bptt}", flush=True)
         t1 = time.perf_counter()
+        test_ids = data.vocab.encode(lm_tokens(test, "sentence", "word"))
         lm, res = train_lm(mc, data, cfg, batch_size=args.train_batch,
                            num_steps=args.train_bptt, seed=args.seed,
+                           on_step=per_epoch_test(args, data, test_ids, device, t1),
                            on_epoch=lambda r: print(f"  epoch {r['epoch']} train ppl "
                                                     f"{r['train_ppl']:.2f} valid ppl "
                                                     f"{r['valid_ppl']:.2f} lr {r['lr']:g} "
-                                                    f"{r['items_per_s']:,.0f} tok/s",
-                                                    flush=True))
+                                                    f"{r['items_per_s']:,.0f} tok/s "
+                                                    f"({(time.perf_counter() - t1) / 60:.1f} "
+                                                    "min)", flush=True))
         minutes = (time.perf_counter() - t1) / 60
         first = res.history[0]["valid_ppl"]
         test_ppl = lm.perplexity(test).ppl  # sentence mode, every sentence from a zero state
-        test_ids = data.vocab.encode(lm_tokens(test, "sentence", "word"))
         running = running_perplexity(lm.model, data, test_ids, device=str(device))
         print(f"trained {len(res.history)} epochs in {minutes:.1f} min ({res.stopped})")
         rows.append(benchutil.Row("valid ppl after 1 epoch (example: 214.4)", first, 214.4, "ppl",

@@ -18,6 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+# A GPU check, run by bench/gpu_check.sh, not by `python -m bench`.
+BENCH = None
+
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -9,10 +9,10 @@ import pytest
 import torch
 
 from seqlm.apps.common import EncoderConfig, SequenceEncoder, build_vocab, init_from_lm
+from seqlm.apps.lm import lm_data, train_lm
 from seqlm.errors import ConfigError
 from seqlm.train import TrainConfig, save_checkpoint
 from seqlm.train.errors import CheckpointError
-from seqlm.train.lm import lm_data, train_lm
 
 TEXT = "anna\nboris\nkarenina\nivan\nolga\nnatasha\n" * 2
 

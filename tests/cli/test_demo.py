@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from seqlm.cli.demo import demo_corpus, embedded_corpus
 from seqlm.cli.main import main
+from seqlm.demo import demo_corpus, embedded_corpus
 
 
 def _numbers(out: str) -> list[str]:

@@ -15,26 +15,25 @@ TRAIN = str(FIX / "small.train.txt")
 @pytest.fixture()
 def model(tmp_path: Path) -> Path:
     out = tmp_path / "m.npz"
-    assert main(["ngram", "fit", TRAIN, "--out", str(out), "--order", "3", "--seed", "0"]) == 0
+    assert main(["ngram", "fit", TRAIN, "--out", str(out), "--order", "3"]) == 0
     return out
 
 
 def test_fit_eval_score_compare_generate_convert(model: Path, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert main(["ngram", "eval", str(model), TRAIN, "--seed", "0"]) == 0
+    assert main(["ngram", "eval", str(model), TRAIN]) == 0
     assert "perplexity" in capsys.readouterr().out
-    assert main(["ngram", "score", str(model), "w1 w2", "--full", "--seed", "0"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0].endswith("\tw1 w2") and len(out) == 1 + 3
-    assert main(["ngram", "compare", str(model), "w1 w10", "w399 w398 w397", "--seed", "0"]) == 0
+    assert main(["ngram", "score", str(model), "w1 w2"]) == 0
+    assert capsys.readouterr().out.endswith("\tw1 w2\n")
+    assert main(["ngram", "compare", str(model), "w1 w10", "w399 w398 w397"]) == 0
     assert capsys.readouterr().out.startswith("1. ")
     assert main(["ngram", "generate", str(model), "--lines", "2", "--seed", "4"]) == 0
     first = capsys.readouterr().out
     assert main(["ngram", "generate", str(model), "--lines", "2", "--seed", "4"]) == 0
     assert capsys.readouterr().out == first and len(first.splitlines()) == 2
     arpa = tmp_path / "m.arpa"
-    assert main(["ngram", "convert", str(model), str(arpa), "--seed", "0"]) == 0
+    assert main(["ngram", "convert", str(model), str(arpa)]) == 0
     assert main(["ngram", "eval", str(arpa), TRAIN]) == 0
     assert "perplexity" in capsys.readouterr().out
 
@@ -68,3 +67,84 @@ def test_generate_bad_options(model: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["ngram", "generate", str(model), "--lines", "0"]) == 2
     assert main(["ngram", "compare", str(model), "only one"]) == 2
     assert len(capsys.readouterr().err.strip().splitlines()) == 3
+
+
+def test_full_scores_print_tokens_as_kenlm_query(model: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    from seqlm.ngram import load
+
+    m = load(model)
+    capsys.readouterr()
+    assert main(["ngram", "score", str(model), "w1 zz", "--full"]) == 0
+    cells = capsys.readouterr().out.strip().split("\t")
+    scores = m.full_scores("w1 zz")
+    assert cells[0] == f"w1={m.vocab.index('w1')} {scores[0][1]} {scores[0][0]:.6f}"
+    assert cells[1].startswith("zz=0 1 ") and cells[2].startswith("</s>=")
+    assert cells[3] == f"Total: {m.score('w1 zz'):.6f}" and cells[4] == "OOV: 1"
+
+
+def test_json_stdin_and_stdout(model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    import io
+    import json
+
+    from seqlm.ngram import load
+
+    m = load(model)
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("w1 w2\n\nw3 w1\n"))
+    assert main(["ngram", "score", str(model), "-", "--json"]) == 0
+    recs = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["sentence"] for r in recs] == ["w1 w2", "w3 w1"]
+    assert recs[1]["log10"] == pytest.approx(m.score("w3 w1"))
+    assert main(["ngram", "eval", str(model), TRAIN, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tokens"] > 1000
+    assert main(["ngram", "compare", str(model), "w1 w2", "w2 w1", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["ranking"]) == 2
+    assert main(["ngram", "convert", str(model), "-"]) == 0
+    arpa = capsys.readouterr().out
+    assert arpa.startswith("\n\\data\\") and arpa.rstrip().endswith("\\end\\")
+    assert not (tmp_path / "-").exists()
+
+
+def test_outputs_that_would_lose_data_are_refused(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("a b c\nb c a\n")
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    for argv in (["ngram", "fit", str(corpus), "-o", str(corpus)],
+                 ["ngram", "fit", str(corpus), "-o", str(tmp_path)],
+                 ["ngram", "fit", str(corpus), "-o", str(tmp_path / "x.arpa.gz")],
+                 ["ngram", "convert", str(tmp_path / "loop"), str(tmp_path / "y.npz")],
+                 ["ngram", "fit", str(corpus), "-o", str(tmp_path / "c.arpa"),
+                  "--tokenizer", "char", "--mode", "stream"]):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("seqlm: error:") and len(err.strip().splitlines()) == 1
+    assert corpus.read_text() == "a b c\nb c a\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.txt", "loop"]
+
+
+def test_generate_bounds_char_start_and_streaming_fit(tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "c.txt"
+    corpus.write_text("the cat sat\non the mat\n" * 20)
+    char = tmp_path / "c.npz"
+    assert main(["ngram", "fit", str(corpus), "-o", str(char), "--tokenizer", "char",
+                 "--mode", "stream", "-n", "4"]) == 0
+    capsys.readouterr()
+    assert main(["ngram", "generate", str(char), "--lines", "2", "-n", "20"]) == 0
+    assert len(capsys.readouterr().out) > 10  # no --prefix needed
+    assert main(["ngram", "generate", str(char), "--lines", str(2**63)]) == 2
+    assert "--lines" in capsys.readouterr().err
+    big = tmp_path / "s.npz"
+    assert main(["ngram", "fit", str(corpus), "-o", str(big), "--memory", "64M",
+                 "--temp-dir", str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize("verb", ["fit", "eval", "score", "compare", "generate", "convert"])
+def test_every_verb_has_help_with_an_example(verb: str, capsys: pytest.CaptureFixture[str]
+                                             ) -> None:
+    assert main(["ngram", verb, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Example: seqlm ngram " + verb in out and ("--seed" in out) == (verb == "generate")

@@ -188,9 +188,9 @@ def test_resume_with_changed_data_is_a_vocabulary_error(tmp_path: Path,
 def test_eval_mixture_with_an_ngram_model_matches_the_api(
         char_run: Path, corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """rnn eval --mix: RNN, n-gram (fitted on the RNN's vocabulary) and their tuned mixture."""
+    from seqlm.apps.lm import load_lm
     from seqlm.ngram import load
     from seqlm.rnn import Interpolated
-    from seqlm.train.lm import load_lm
 
     tune, test = tmp_path / "tune.txt", tmp_path / "test.txt"
     tune.write_text("the time machine was speaking brightly", encoding="utf-8")
@@ -247,9 +247,9 @@ def test_eval_mixture_vocabulary_mismatch_is_one_line(
 def test_ema_training_and_dynamic_eval_match_the_api(
         corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """--ema keeps a weight average in the checkpoint; eval --dynamic-lr is DynamicEval's figure."""
+    from seqlm.apps.lm import load_lm
     from seqlm.rnn import DynamicEval
     from seqlm.train import load_checkpoint
-    from seqlm.train.lm import load_lm
 
     assert _train(corpus, tmp_path, "--model", "lstm", "--optimizer", "adam", "--lr", "0.01",
                   "--ema", "0.9") == 0
@@ -288,7 +288,7 @@ def test_distilled_training_records_its_teacher_and_resumes(
     assert _train(corpus, tmp_path / "cut", *common, *teach, "--epochs", "1") == 0
     assert main(["rnn", "train", "--out", str(tmp_path / "cut"), "--resume", "--epochs", "2",
                  "--no-progress"]) == 0
-    cli = load_checkpoint(tmp_path / "cut" / "last.pt")["extra"]["cli"]
+    cli = load_checkpoint(tmp_path / "cut" / "last.pt")["run"]
     assert cli["distill"] == {"alpha": 0.5, "decay": 0.98, "order": 4, "folds": 3,
                               "estimator": "modified_kneser_ney"}
 
@@ -300,3 +300,41 @@ def test_distilled_training_records_its_teacher_and_resumes(
     assert numbers(tmp_path / "cut") == numbers(tmp_path / "full")
     assert numbers(tmp_path / "full")[0]["train_loss"] != numbers(tmp_path / "plain")[0][
         "train_loss"]
+
+
+def test_config_file_with_command_line_overrides(corpus: Path, tmp_path: Path) -> None:
+    """--config run.toml holds the options; the command line overrides them; the checkpoint
+    stores the typed run config that --resume rebuilds."""
+    from seqlm.apps.lm import LMRunConfig
+    from seqlm.registry import make_config
+    from seqlm.train import load_checkpoint
+
+    toml = tmp_path / "run.toml"
+    toml.write_text(f'data = "{corpus}"\nmodel = "gru"\nhidden = 12\nbatch-size = 4\n'
+                    'num_steps = 8\nlr = 2\nepochs = 1\nprogress = false\nclip = 0.5\n',
+                    encoding="utf-8")
+    out = tmp_path / "run"
+    assert main(["rnn", "train", "--config", str(toml), "--out", str(out), "--lr", "0.5",
+                 "--threads", "1"]) == 0
+    run = make_config(LMRunConfig, load_checkpoint(out / "last.pt")["run"])
+    assert (run.model, run.cell.num_hiddens, run.batch_size, run.num_steps) == ("gru", 12, 4, 8)
+    assert (run.train.lr, run.train.clip, run.train.epochs) == (0.5, 0.5, 1)  # --lr won
+    assert run.data == str(corpus) and not run.train.progress
+
+
+@pytest.mark.parametrize("text,msg", [
+    ('colour = "red"\n', "unknown option(s) colour"),
+    ("min-freq = 1.5\n", "option 'min-freq' must be an integer"),
+    ('tie = "yes"\n', "option 'tie' must be true or false"),
+    ('dropout = "high"\n', "option 'dropout' must be a number"),
+    ("[train]\nlr = 1\n", "unknown option(s) train"),
+    ("weight_drop = [0.1, 0.2]\n", "option 'weight_drop' must be a single value"),
+    ("hidden = \n", "not valid TOML"),
+])
+def test_bad_config_files(corpus: Path, tmp_path: Path, text: str, msg: str,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    toml = tmp_path / "run.toml"
+    toml.write_text(text, encoding="utf-8")
+    assert _train(corpus, tmp_path / "out", "--config", str(toml)) == 2
+    assert msg in _err(capsys)
+    assert not (tmp_path / "out" / "last.pt").exists()

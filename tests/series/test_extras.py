@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from seqlm.cli.demo_context import DemoContext
+from seqlm.demo.context import DemoContext
 from seqlm.errors import ConfigError
 from seqlm.series.data import synthetic
 from seqlm.series.evaluate import rolling_origin_rmse
@@ -59,7 +59,7 @@ def test_rolling_origin_rmse_by_hand() -> None:
 
 
 def test_demo_step_runs_and_draws(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from seqlm.series import demo
+    from seqlm.demo import series as demo
 
     demo.run(DemoContext("", "", "test", tmp_path, seed=0, quick=True))
     out = capsys.readouterr().out

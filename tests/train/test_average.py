@@ -79,7 +79,7 @@ def test_validation_uses_the_averaged_weights_and_training_the_raw_ones() -> Non
 
 
 def test_checkpoint_holds_the_average_and_load_lm_scores_with_it(tmp_path: Path) -> None:
-    from seqlm.train.lm import lm_data, load_lm, train_lm
+    from seqlm.apps.lm import lm_data, load_lm, train_lm
 
     text = "the time machine by h g wells the time traveller " * 30
     data = lm_data(text[:1200], text[1200:], "char")

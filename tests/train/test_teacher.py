@@ -11,18 +11,11 @@ import numpy as np
 import pytest
 import torch
 
+from seqlm.apps.lm import Distillation, TeacherBatches, lm_data, make_trainer, ngram_teacher
 from seqlm.data import SeqDataLoader
 from seqlm.errors import ConfigError
 from seqlm.ngram import NgramLM
-from seqlm.train import (
-    Distillation,
-    LanguageModelTask,
-    TeacherBatches,
-    TrainConfig,
-    Trainer,
-    ngram_teacher,
-)
-from seqlm.train.lm import lm_data, make_trainer
+from seqlm.train import LanguageModelTask, TrainConfig, Trainer
 from tests.train.tiny import TinyLM, corpus
 
 TEXT = ("the time traveller for so it will be convenient to speak of him was expounding a "

@@ -9,13 +9,11 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError
 
 app = typer.Typer(help="Recurrent language models: train, evaluate, generate, score, compare.",
                   no_args_is_help=True)
-
-MODELS = ("rnn_scratch", "gru_scratch", "lstm_scratch", "rnn", "gru", "lstm")
-
 
 def _read(data: str, split: str | None, preset: str) -> str:
     from seqlm.data import load_text
@@ -23,19 +21,32 @@ def _read(data: str, split: str | None, preset: str) -> str:
     return load_text(data, split=split, preset=preset)
 
 
-def _model_config(model: str, hidden: int, layers: int, embed: int, dropout: float,
-                  tie: bool, nonlinearity: str, weight_drop: float = 0.0) -> dict[str, Any]:
-    if model not in MODELS:
-        raise ConfigError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    cfg: dict[str, Any] = {"kind": model, "num_hiddens": hidden, "embed_size": embed or None,
-                           "dropout": dropout, "tie_weights": tie, "weight_drop": weight_drop}
-    if model in ("rnn", "gru", "lstm"):
-        cfg["num_layers"] = layers
-    elif layers != 1:
-        raise ConfigError("--layers applies to the torch.nn models only")
-    if model in ("rnn", "rnn_scratch"):
-        cfg["nonlinearity"] = nonlinearity
-    return cfg
+def run_config(o: dict[str, Any]) -> Any:
+    """The typed run config (:class:`seqlm.apps.lm.LMRunConfig`) of the train options."""
+    from seqlm.apps.lm import Distillation, LMRunConfig
+    from seqlm.rnn import RNNConfig
+    from seqlm.train import TrainConfig
+
+    if o["data"] is None:
+        raise ConfigError("--data is required (a dataset name or a text file)")
+    cell = RNNConfig(num_hiddens=o["hidden"], embed_size=o["embed"] or None,
+                     num_layers=o["layers"], dropout=o["dropout"], tie_weights=o["tie"],
+                     weight_drop=o["weight_drop"], nonlinearity=o["nonlinearity"])
+    train = TrainConfig(
+        epochs=o["epochs"] or 10, optimizer=o["optimizer"], lr=o["lr"],
+        weight_decay=o["weight_decay"], clip=o["clip"] or None, anneal_factor=o["anneal"] or None,
+        lr_decay=o["lr_decay"] or None, lr_decay_start=o["lr_decay_start"],
+        early_stop_patience=o["patience"] or None, log_interval=o["log_interval"],
+        device=o["device"], progress=o["progress"], time_limit_s=o["time_limit"] or None,
+        precision=o["precision"], ema_decay=o["ema"] or None)
+    distill = Distillation(o["distill"], o["distill_decay"], o["distill_order"],
+                           o["distill_folds"]) if o["distill"] else None
+    return LMRunConfig(
+        data=o["data"], split=o["split"], valid_split=o["valid_split"],
+        valid_frac=o["valid_frac"], level=o["level"], preset=o["preset"],
+        min_freq=o["min_freq"], seed=o["seed"], batch_size=o["batch_size"],
+        num_steps=o["num_steps"], batching=o["batching"], model=o["model"], cell=cell,
+        train=train, distill=distill)
 
 
 def _epoch_line(row: dict[str, Any]) -> None:
@@ -47,6 +58,7 @@ def _epoch_line(row: dict[str, Any]) -> None:
 
 @app.command()
 def train(
+    ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="Folder for checkpoints, logs and plots."),
     data: str = typer.Option(None, "--data", help="Registered dataset name or a text file."),
     split: str = typer.Option(None, "--split", help="Dataset split to train on."),
@@ -57,7 +69,8 @@ def train(
     level: str = typer.Option("char", "--level", help="char (stream mode) or word (sentences)."),
     preset: str = typer.Option("raw", "--preset", help="raw, letters (the book's), ..."),
     min_freq: int = typer.Option(1, "--min-freq", help="Rarer tokens map to <unk>."),
-    model: str = typer.Option("lstm", "--model", help=", ".join(MODELS)),
+    model: str = typer.Option("lstm", "--model", help="A registered model kind: "
+                              "rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm, ..."),
     hidden: int = typer.Option(256, "--hidden", help="Hidden units per layer."),
     layers: int = typer.Option(1, "--layers", help="Layers (torch.nn models)."),
     embed: int = typer.Option(0, "--embed", help="Embedding size (0 = one-hot input)."),
@@ -102,60 +115,19 @@ def train(
     progress: bool = typer.Option(True, "--progress/--no-progress"),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
+    config: Path = ConfigOption,
 ) -> None:
     """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out."""
-    from seqlm.train import TrainConfig
-    from seqlm.train.lm import checkpoint_path, lm_data, split_text, train_lm
-    from seqlm.train.teacher import Distillation
+    from seqlm.apps.lm import resume_config, train_run
 
-    seed_everything(seed, threads)
-    if resume:  # every setting from the checkpoint, except how long / where to run
-        from seqlm.train import load_checkpoint
-
-        ckpt = load_checkpoint(checkpoint_path(out))
-        s = dict(ckpt.get("extra") or {}).get("cli")
-        if not s:
-            raise ConfigError(f"{checkpoint_path(out)} was not written by 'seqlm rnn train'")
-        seed_everything(s["seed"], threads)
-        tc = TrainConfig.from_dict(ckpt["train_config"], device=device, progress=progress,
-                                   **({"epochs": epochs} if epochs else {}))
+    o = options(ctx, config)
+    if o["resume"]:  # every setting from the checkpoint, except how long / where to run
+        run = resume_config(out, device=o["device"], progress=o["progress"],
+                            **({"epochs": o["epochs"]} if o["epochs"] else {}))
     else:
-        if data is None:
-            raise ConfigError("--data is required (a dataset name or a text file)")
-        s = {"data": data, "split": split, "valid_split": valid_split, "valid_frac": valid_frac,
-             "level": level, "preset": preset, "min_freq": min_freq, "seed": seed,
-             "batch_size": batch_size, "num_steps": num_steps, "batching": batching,
-             "model": _model_config(model, hidden, layers, embed, dropout, tie, nonlinearity,
-                                            weight_drop),
-             "distill": Distillation(distill, distill_decay, distill_order,
-                                     distill_folds).to_dict() if distill else None}
-        tc = TrainConfig(
-            epochs=epochs or 10, optimizer=optimizer, lr=lr, weight_decay=weight_decay,
-            clip=clip or None, anneal_factor=anneal or None, lr_decay=lr_decay or None,
-            lr_decay_start=lr_decay_start, early_stop_patience=patience or None,
-            log_interval=log_interval, device=device, progress=progress,
-            time_limit_s=time_limit or None, precision=precision, ema_decay=ema or None)
-    text = _read(s["data"], s["split"], s["preset"])
-    if s["valid_split"]:
-        train_text, valid_text = text, _read(s["data"], s["valid_split"], s["preset"])
-    else:
-        train_text, valid_text = split_text(text, s["valid_frac"])
-    lm_set = lm_data(train_text, valid_text, s["level"], s["min_freq"])
-    n_valid = 0 if lm_set.valid_ids is None else len(lm_set.valid_ids)
-    echo(f"{s['level']} level: {len(lm_set.vocab)} tokens in the vocabulary, "
-         f"{len(lm_set.train_ids):,} training and {n_valid:,} validation "
-         f"tokens; model {s['model']['kind']}, {tc.optimizer} lr {tc.lr:g}, "
-         f"clip {tc.clip or 'off'}")
-    if s.get("distill"):
-        d = s["distill"]
-        echo(f"distilling from a cross-fitted order-{d['order']} n-gram ({d['folds']} folds): "
-             f"teacher weight {d['alpha']:g}, x{d['decay']:g} per epoch")
-    _, result = train_lm(
-        s["model"], lm_set, tc, resume=checkpoint_path(out) if resume else None,
-        batch_size=s["batch_size"], num_steps=s["num_steps"], batching=s["batching"],
-        seed=s["seed"], out=out, extra={"cli": s, "preset": s["preset"]},
-        distill=Distillation(**s["distill"]) if s.get("distill") else None,
-        on_epoch=_epoch_line)
+        run = run_config(o)
+    seed_everything(run.seed, o["threads"])
+    _, result = train_run(run, out, resume=o["resume"], on_epoch=_epoch_line, log=echo)
     if result.stopped == "interrupted":
         ppl = result.final.get("valid_ppl", math.nan)
         echo(f"interrupted at step {result.final['step']}: checkpoint {result.checkpoint}, "
@@ -167,7 +139,7 @@ def train(
 
 def _load(checkpoint: Path, device: str) -> tuple[Any, str]:
     """The RNNLM of a checkpoint and the normalisation preset its text needs."""
-    from seqlm.train.lm import load_lm
+    from seqlm.apps.lm import load_lm
 
     lm, ckpt = load_lm(checkpoint, device=device)
     return lm, str((ckpt.get("extra") or {}).get("preset", "raw"))
@@ -209,7 +181,7 @@ def evaluate(
     """Perplexity of a text under a trained model (same conventions as the n-gram models),
     optionally of its interpolation with a second model, the weight tuned on held-out text,
     and with dynamic evaluation (the model adapting to the text it has read)."""
-    from seqlm.train.lm import split_text
+    from seqlm.apps.lm import split_text
 
     seed_everything(seed, threads)
     if mix is None and (lam is not None or tune_data or tune_split):

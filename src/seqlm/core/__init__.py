@@ -11,6 +11,7 @@
 from seqlm.core.forecast import Forecaster, as_values
 from seqlm.core.lm import LanguageModel, TokenScores, as_text, oov_flags
 from seqlm.core.results import LN2, LN10, Perplexity
+from seqlm.core.state import detach
 from seqlm.registry import Entry, Registry, config_to_dict, make_config
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "as_text",
     "as_values",
     "config_to_dict",
+    "detach",
     "make_config",
     "oov_flags",
 ]

@@ -282,6 +282,8 @@ typedef struct {
     double total;        /* natural log */
     Py_ssize_t scored;
     PyObject *full;      /* list for full_scores, or NULL */
+    double *out;         /* natural log per predicted token (logprobs_text), or NULL */
+    Py_ssize_t cap;
 } Walk;
 
 /* Score word w (oov: not in the vocabulary) and move the context on. 0 or -1. */
@@ -296,6 +298,11 @@ walk_word(Walk *k, int64_t w, int oov)
         return 0;
     }
     double lp = score_one(e, k->ctx, k->L, w, k->nxt, &len);
+    if (k->out != NULL) {
+        if (k->scored >= k->cap)
+            return -1;
+        k->out[k->scored] = lp;
+    }
     k->total += lp;
     k->scored++;
     if (N > 1) {
@@ -356,6 +363,19 @@ walk_text(Walk *k, const unsigned char *p, Py_ssize_t n, int64_t bos, int64_t eo
     return 0;
 }
 
+/* The UTF-8 of text; NULL with *bad set (no exception) when it cannot be encoded (lone
+ * surrogates: the caller falls back to Python), NULL with an exception on other errors. */
+static const char *
+utf8_of(PyObject *text, Py_ssize_t *n, int *bad)
+{
+    const char *data = PyUnicode_AsUTF8AndSize(text, n);
+    if (data == NULL && PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) {
+        PyErr_Clear();
+        *bad = 1;
+    }
+    return data;
+}
+
 PyDoc_STRVAR(score_text_doc,
 "score_text(text, full) -> float, list or None\n\n"
 "Sentence mode (the Engine's bos, eos ids): every non-empty line is <s> tokens </s>; stream\n"
@@ -375,13 +395,10 @@ engine_score_text(Engine *e, PyObject *const *args, Py_ssize_t nargs)
     if (full < 0)
         return NULL;
     Py_ssize_t n;
-    const char *data = PyUnicode_AsUTF8AndSize(text, &n);
-    if (data == NULL) {
-        if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError))
-            return NULL;
-        PyErr_Clear();
-        Py_RETURN_NONE;
-    }
+    int bad = 0;
+    const char *data = utf8_of(text, &n, &bad);
+    if (data == NULL)
+        return bad ? Py_NewRef(Py_None) : NULL;
     Walk k = {.e = e, .L = e->bos >= 0 ? 0 : -1};
     if (full && (k.full = PyList_New(0)) == NULL)
         return NULL;
@@ -394,6 +411,39 @@ engine_score_text(Engine *e, PyObject *const *args, Py_ssize_t nargs)
         Py_RETURN_NONE;
     }
     return full ? k.full : PyFloat_FromDouble(k.total / 2.302585092994046);
+}
+
+PyDoc_STRVAR(logprobs_text_doc,
+"logprobs_text(text, out) -> n or None\n\n"
+"score_text's walk, writing the natural-log probability of every predicted token to the\n"
+"float64 buffer out (len(text) + 1 items always suffice); returns how many, or None when\n"
+"nothing is predicted or the text is not valid UTF-8.");
+
+static PyObject *
+engine_logprobs_text(Engine *e, PyObject *args)
+{
+    PyObject *text, *out_o;
+    Py_buffer out;
+    if (!PyArg_ParseTuple(args, "UO:logprobs_text", &text, &out_o)
+        || PyObject_GetBuffer(out_o, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0)
+        return NULL;
+    Py_ssize_t n;
+    int bad = 0;
+    const char *data = utf8_of(text, &n, &bad);
+    if (data == NULL) {
+        PyBuffer_Release(&out);
+        return bad ? Py_NewRef(Py_None) : NULL;
+    }
+    Walk k = {.e = e, .L = e->bos >= 0 ? 0 : -1, .out = out.buf, .cap = out.len / 8};
+    int rc = walk_text(&k, (const unsigned char *)data, n, e->bos, e->eos);
+    PyBuffer_Release(&out);
+    if (rc < 0) {
+        PyErr_SetString(PyExc_ValueError, "logprobs_text: the output buffer is too small");
+        return NULL;
+    }
+    if (k.scored == 0)
+        Py_RETURN_NONE;
+    return PyLong_FromSsize_t(k.scored);
 }
 
 PyDoc_STRVAR(score_ids_doc,
@@ -551,6 +601,7 @@ static PyMethodDef engine_methods[] = {
     {"score_text", (PyCFunction)(void (*)(void))engine_score_text, METH_FASTCALL,
      score_text_doc},
     {"score_ids", (PyCFunction)engine_score_ids, METH_VARARGS, score_ids_doc},
+    {"logprobs_text", (PyCFunction)engine_logprobs_text, METH_VARARGS, logprobs_text_doc},
     {"score_word", (PyCFunction)(void (*)(void))engine_score_word, METH_FASTCALL,
      score_word_doc},
     {"score_id", (PyCFunction)engine_score_id, METH_VARARGS, score_id_doc},

@@ -18,28 +18,34 @@ import numpy as np
 
 from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
-from seqlm.io import atomic_write
+from seqlm.io import open_output, read_bytes
 from seqlm.ngram.counting import lookup, ngram_words
-from seqlm.ngram.errors import ArpaError, ConfigError
+from seqlm.ngram.errors import ArpaError, ConfigError, DataError
 from seqlm.ngram.estimators import Tables
 from seqlm.ngram.memory import available_bytes
 from seqlm.ngram.model import MAX_ORDER, NgramLM
 
 LOG10 = math.log(10.0)
 _NGRAM_LINE = re.compile(r"^ngram\s+([0-9]{1,3})\s*=\s*([0-9]{1,15})\s*$")
+MAX_BACKOFF = 1000.0  # |log10 backoff| above this is a damaged file (real ones are within +-50)
 BYTES_PER_NGRAM = 64  # rough in-memory cost of one n-gram while reading (ids, keys, floats)
 
 
 def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
-    """Write ``model`` as an ARPA file (atomically)."""
+    """Write ``model`` as an ARPA file (atomically; ``-`` is standard output)."""
     model._require_fitted()
     if model.tables is None:
         raise ConfigError(f"estimator {model.estimator!r} has no backoff form; ARPA needs "
                           "witten_bell, absolute, kneser_ney or modified_kneser_ney")
+    bad = [t for t in model.vocab.idx_to_token if t.split() != [t]]
+    if bad:
+        raise ConfigError(f"ARPA separates words by whitespace, so tokens such as {bad[0]!r} "
+                          f"({len(bad)} in this vocabulary, e.g. a character model's spaces "
+                          "and newlines) cannot be written in it; save as .npz instead")
     V = len(model.vocab)
     words = ngram_words(model.keys, V)
     itos = np.array(model.vocab.idx_to_token, dtype=object)
-    with atomic_write(path) as fh:
+    with open_output(path) as fh:
         fh.write("\n\\data\\\n")
         for n, k in enumerate(model.keys, 1):
             fh.write(f"ngram {n}={len(k)}\n")
@@ -64,6 +70,8 @@ def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
 def _float(tok: str, where: str, is_prob: bool = True) -> float:
     """A log10 value; probabilities must be <= 0 (tiny positive rounding is clipped)."""
     try:
+        if "_" in tok:  # Python's float() accepts 1_0; ARPA numbers are plain decimals
+            raise ValueError(tok)
         v = float(tok)
     except ValueError:
         raise ArpaError(f"{where}: {tok!r} is not a number") from None
@@ -73,8 +81,8 @@ def _float(tok: str, where: str, is_prob: bool = True) -> float:
         if v > 1e-3:
             raise ArpaError(f"{where}: log10 probability {tok} is above 0")
         return min(v, 0.0) if v != -math.inf else -99.0
-    if not math.isfinite(v):
-        raise ArpaError(f"{where}: backoff {tok} is not finite")
+    if not math.isfinite(v) or abs(v) > MAX_BACKOFF:
+        raise ArpaError(f"{where}: backoff {tok} is not finite or beyond +-{MAX_BACKOFF:g}")
     return v
 
 
@@ -83,11 +91,9 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
     """Read an ARPA file into a backoff-form NgramLM (estimator ``"arpa"``)."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise ArpaError(f"no such file: {p}") from None
-    except OSError as exc:
-        raise ArpaError(f"cannot read {p}: {exc}") from None
+        raw = read_bytes(path)  # plain, .gz, .bz2, .xz (told by content) or - (stdin)
+    except DataError as exc:
+        raise ArpaError(str(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -161,12 +167,14 @@ class Section:
 def _numbers(tokens: list[str], name: str, first_line: int, is_prob: bool) -> np.ndarray:
     """Vectorised float parsing; on failure, find and report the bad line."""
     try:
+        if any("_" in t for t in tokens):
+            raise ValueError("underscore")
         v = np.array(tokens, dtype=np.float64)
     except ValueError:
         for k, t in enumerate(tokens):
             _float(t, f"{name} line {first_line + k + 1}", is_prob)
         raise ArpaError(f"{name}: bad number near line {first_line + 1}") from None
-    bad = np.isnan(v) | ((v > 1e-3) if is_prob else ~np.isfinite(v))
+    bad = np.isnan(v) | ((v > 1e-3) if is_prob else ~(np.abs(v) <= MAX_BACKOFF))
     if bad.any():
         k = int(np.nonzero(bad)[0][0])
         _float(tokens[k], f"{name} line {first_line + k + 1}", is_prob)
@@ -236,11 +244,9 @@ def _build(sections: list[Section], name: str, mode: str,
         keys.append(key)
         logp.append(sec.logp[perm] * LOG10)
         logbow.append(sec.logbow[perm] * LOG10)
-    m = NgramLM(order, "witten_bell", mode, tokenizer, vocab=vocab)  # type: ignore[arg-type]
-    m.estimator = "arpa"
-    m.keys = keys
-    m.tables = Tables(logp, logbow[:-1])
-    m.predicted = np.ones(V, dtype=bool)
+    predicted = np.ones(V, dtype=bool)
     if BOS in vocab:
-        m.predicted[vocab.index(BOS)] = False
-    return m
+        predicted[vocab.index(BOS)] = False
+    settings = {"order": order, "estimator": "arpa", "mode": mode, "tokenizer": tokenizer}
+    return NgramLM.from_arrays(settings, vocab, keys, predicted, None,
+                               Tables(logp, logbow[:-1]), name)

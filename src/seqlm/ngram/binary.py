@@ -1,4 +1,5 @@
-"""seqlm's own compact model file: numpy arrays in an .npz container, never pickle.
+"""seqlm's own model file: numpy arrays in an .npz container, never pickle, memory-mapped
+when opened (``npzmap.py``): opening PTB-5 takes milliseconds and reads no array data.
 
 Holds per order the sorted keys, log-probabilities and log-backoffs (and raw counts when the
 model has them), plus a JSON header (format, settings, vocabulary) stored as a uint8 array.
@@ -8,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from seqlm.io import atomic_path
 from seqlm.ngram.errors import ModelFileError
 from seqlm.ngram.estimators import Tables
 from seqlm.ngram.model import MAX_ORDER, NgramLM
+from seqlm.ngram.npzmap import MappedNpz, write_npz
 
 FORMAT = "seqlm.ngram/1"
 
@@ -47,72 +48,67 @@ def save_model(model: NgramLM, path: str | os.PathLike[str]) -> None:
             if n < model.order - 1:
                 arrays[f"logbow{n + 1}"] = model.tables.logbow[n]
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        np.savez(fh, **arrays)  # type: ignore[arg-type]
+        write_npz(fh, arrays)
 
 
-def _get(z: Any, name: str, dtype: str, length: int | None, path: Path) -> np.ndarray:
-    if name not in z.files:
-        raise ModelFileError(f"{path}: missing array {name!r}")
-    a = z[name]
-    if a.ndim != 1 or a.dtype != np.dtype(dtype) or (length is not None and len(a) != length):
-        raise ModelFileError(f"{path}: array {name!r} has the wrong type or shape")
-    return a
+MAX_META = 1 << 28  # bytes of JSON header (a vocabulary of millions of words fits)
+SETTINGS = {"order": int, "estimator": str, "mode": str, "tokenizer": str, "k": float,
+            "discount": float, "alpha": float, "interpolate_unigram": bool}
 
 
 def load_model(path: str | os.PathLike[str]) -> NgramLM:
-    """Read a model written by :func:`save_model` (validating every array)."""
+    """Open a model written by :func:`save_model` (or an older seqlm npz): arrays are
+    memory-mapped, so this takes milliseconds; their contents are checked at the first query."""
     p = Path(path)
-    try:
-        z = np.load(p, allow_pickle=False)
-    except FileNotFoundError:
-        raise ModelFileError(f"no such file: {p}") from None
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-        raise ModelFileError(  # numpy's own text may suggest unpickling: never for our files
-            f"{p} is not a seqlm n-gram model (ARPA text or npz archive): "
-            f"{type(exc).__name__}") from None
-    if not isinstance(z, np.lib.npyio.NpzFile):
-        raise ModelFileError(f"{p} is not a seqlm n-gram model (not an npz archive)")
-    try:
-        with z:
-            return _load(z, p)
-    except (ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError, OSError) as exc:
-        raise ModelFileError(f"{p} is not a valid seqlm n-gram model: {exc}") from None
+    if not p.is_file():
+        if p.is_symlink() and not p.exists():
+            raise ModelFileError(f"{p} is a broken symbolic link or a link loop")
+        raise ModelFileError(f"no such file: {p}" if not p.exists() else f"{p} is not a file")
+    z = MappedNpz(p)
+    meta = _meta(z, p)
+    order = meta["order"]
+    vocab = Vocab.from_dict(meta["vocab"])
+    V = len(vocab)
+    keys = [z.get(f"keys{n}") for n in range(1, order + 1)]
+    counts = [z.get(f"count{n}") for n in range(1, order + 1)] if meta["has_counts"] else None
+    tables = None
+    if meta["has_tables"]:
+        tables = Tables([z.get(f"logp{n}") for n in range(1, order + 1)],
+                        [z.get(f"logbow{n}") for n in range(1, order)],
+                        [tuple(d) for d in meta.get("discounts", [])])
+    settings = {k: meta[k] for k in SETTINGS}
+    if len(z.get("predicted")) != V:
+        raise ModelFileError(f"{p}: array 'predicted' has the wrong type or shape")
+    return NgramLM.from_arrays(settings, vocab, keys, np.asarray(z.get("predicted")), counts,
+                               tables, str(p))
 
 
-def _load(z: Any, p: Path) -> NgramLM:
-    meta = json.loads(bytes(_get(z, "meta", "uint8", None, p)).decode("utf-8"))
+def _meta(z: MappedNpz, p: Path) -> dict[str, Any]:
+    """The JSON header, with every setting's type checked (``"order": true`` is not 1)."""
+    info = z.members.get("meta")
+    if info is None or info.file_size > MAX_META:
+        raise ModelFileError(f"{p}: missing or oversized header")
+    raw = z.get("meta")
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ModelFileError(f"{p}: array 'meta' has the wrong type or shape")
+    try:
+        meta = json.loads(bytes(raw).decode("utf-8"))
+    except (ValueError, RecursionError):
+        raise ModelFileError(f"{p}: the header is not valid JSON") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError(f"{p}: not a {FORMAT} file")
-    order = meta["order"]
-    if not isinstance(order, int) or not 1 <= order <= MAX_ORDER:
-        raise ModelFileError(f"{p}: bad order {order!r}")
-    vocab = Vocab.from_dict(meta["vocab"])
-    est = meta["estimator"]
-    m = NgramLM(order, "witten_bell" if est == "arpa" else est, meta["mode"], meta["tokenizer"],
-                k=meta["k"], discount=meta["discount"], alpha=meta["alpha"],
-                interpolate_unigram=meta["interpolate_unigram"], vocab=vocab)
-    m.estimator = est
-    V = len(vocab)
-    m.predicted = _get(z, "predicted", "bool", V, p)
-    m.keys = [_get(z, "keys1", "int64", V, p)]
-    for n in range(2, order + 1):
-        m.keys.append(_get(z, f"keys{n}", "int64", None, p))
-    for n in range(2, order + 1):
-        k = m.keys[n - 1]
-        if len(k) and (k.min() < 0 or k.max() // V >= len(m.keys[n - 2])
-                       or (np.diff(k) <= 0).any()):
-            raise ModelFileError(f"{p}: keys{n} are not sorted valid n-gram keys")
-    sizes = [len(k) for k in m.keys]
-    if meta["has_counts"]:
-        m.counts = [_get(z, f"count{n + 1}", "int64", sizes[n], p) for n in range(order)]
-    if meta["has_tables"] != (est in ("arpa", "witten_bell", "absolute", "kneser_ney",
-                                      "modified_kneser_ney")):
-        raise ModelFileError(f"{p}: estimator {est!r} does not match the stored arrays")
-    if meta["has_tables"]:
-        logp = [_get(z, f"logp{n + 1}", "float64", sizes[n], p) for n in range(order)]
-        logbow = [_get(z, f"logbow{n + 1}", "float64", sizes[n], p) for n in range(order - 1)]
-        m.tables = Tables(logp, logbow, [tuple(d) for d in meta.get("discounts", [])])
-    elif m.counts is None:
-        raise ModelFileError(f"{p}: the model has neither counts nor probabilities")
-    m._context_totals()
-    return m
+    for key, typ in SETTINGS.items():
+        v = meta.get(key)
+        ok = isinstance(v, typ) and not (typ is not bool and isinstance(v, bool))
+        if typ is float and isinstance(v, int) and not isinstance(v, bool):
+            ok = True
+        if not ok:
+            raise ModelFileError(f"{p}: setting {key!r} must be {typ.__name__}, got {v!r}")
+    if not 1 <= meta["order"] <= MAX_ORDER:
+        raise ModelFileError(f"{p}: bad order {meta['order']!r}")
+    for key in ("has_counts", "has_tables"):
+        if not isinstance(meta.get(key), bool):
+            raise ModelFileError(f"{p}: {key!r} must be true or false")
+    if not isinstance(meta.get("vocab"), dict):
+        raise ModelFileError(f"{p}: the header has no vocabulary")
+    return meta

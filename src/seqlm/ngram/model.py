@@ -6,20 +6,21 @@ Log-probabilities: ``logprob`` and ``token_logprobs`` return natural logs (as th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from seqlm.core.lm import LanguageModel, TokenScores
 from seqlm.core.results import LN10 as LOG10
-from seqlm.core.results import Perplexity
-from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode, units
+from seqlm.data.conventions import BOS, EOS, Mode, Unit, check_mode
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import require_positive
 from seqlm.ngram.cext import enabled
-from seqlm.ngram.counting import count_ngrams, first_positions, lookup
+from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup
 from seqlm.ngram.discounts import counts_of_counts
 from seqlm.ngram.encode import Encoded, encode_units
 from seqlm.ngram.engine import State, _Cache, compiled_engine, make_state, step_numpy
@@ -40,7 +41,11 @@ MAX_ORDER = 20
 
 def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
     """lmplz's word ids for our ids: <unk>, <s>, </s> first, then order of first appearance."""
-    first = first_positions(seq, len(vocab))
+    return lmplz_ranks(first_positions(seq, len(vocab)), vocab)
+
+
+def lmplz_ranks(first: np.ndarray, vocab: Vocab) -> np.ndarray:
+    """lmplz's word ids from each word's first position (-1: absent): see ``_lmplz_ids``."""
     words = np.nonzero(first >= 0)[0]
     rank = np.full(len(vocab), -1, dtype=np.int64)
     rank[words[np.argsort(first[words], kind="stable")]] = np.arange(len(words))
@@ -50,7 +55,7 @@ def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
     return rank
 
 
-class NgramLM:
+class NgramLM(LanguageModel):
     """An order-N counting language model; ``estimator`` picks the smoothing.
 
     Estimators: mle, laplace, lidstone (add-k), witten_bell, absolute, kneser_ney (one discount,
@@ -90,20 +95,20 @@ class NgramLM:
         self.ctx_total: list[np.ndarray] = []
         self.predicted = np.zeros(0, dtype=bool)
         self._engine_cache: _Cache | None = None
+        self._unchecked: str | None = None  # from_arrays: contents not checked yet
 
     @property
     def proper(self) -> bool:
         """False for stupid backoff, whose scores are not probabilities."""
         return self.estimator != "stupid_backoff"
 
+    @proper.setter
+    def proper(self, value: bool) -> None:
+        raise AttributeError("proper follows the estimator; it cannot be set")
+
     # ------------------------------------------------------------------ fitting
     def _tok(self) -> Tokenizer:
-        return get_tokenizer(self.tokenizer)
-
-    def units(self, corpus: str | Iterable[str]) -> list[Unit]:
-        """The scored units of a text (a string, or an iterable of sentences/lines)."""
-        text = corpus if isinstance(corpus, str) else "\n".join(corpus)
-        return units(text, self.mode, self._tok())
+        return get_tokenizer(str(self.tokenizer))
 
     def _tokens(self, corpus: str | Iterable[str]) -> Tokens:
         """The units of a text, tokenised by the compiled path where it applies (tokens.py)."""
@@ -114,6 +119,41 @@ class NgramLM:
         """Count all n-grams of the corpus and estimate the model. Returns self."""
         with paused_gc():
             return self._fit(corpus)
+
+    def fit_file(self, path: str | os.PathLike[str], memory: str | int | None = None,
+                 temp_dir: str | os.PathLike[str] | None = None, progress: bool = False
+                 ) -> NgramLM:
+        """Fit on a text file (plain, .gz/.bz2/.xz, or ``-``). With ``memory`` (``"4G"``,
+        bytes) counting stays within that cap, spilling sorted runs to ``temp_dir`` when the
+        text does not fit (streaming.py); the model is the one ``fit`` gives."""
+        if memory is None:
+            from seqlm.data.text import read_text
+
+            return self.fit(read_text(path))
+        from seqlm.ngram.streaming import fit_file, parse_memory
+
+        with paused_gc():
+            return fit_file(self, path, parse_memory(memory), temp_dir, progress)
+
+    def fit_distributed(self, path: str | os.PathLike[str], client: Any = None, *,
+                        scheduler: str | None = None, workers: int | None = None,
+                        block_bytes: int = 64 << 20) -> NgramLM:
+        """Fit on a text file, counting on a Dask cluster (``client``, a ``scheduler``
+        address, or a local cluster of ``workers`` processes); the model is the one ``fit``
+        gives (cluster.py; needs ``seqlm[distributed]``)."""
+        from seqlm.ngram.cluster import client_for, fit_cluster
+
+        own = client is None
+        client = client_for(scheduler, workers) if own else client
+        try:
+            with paused_gc():
+                return fit_cluster(self, path, client, block_bytes)
+        finally:
+            if own:
+                cluster = getattr(client, "cluster", None)
+                client.close()
+                if cluster is not None:
+                    cluster.close()
 
     def fit_ids(self, ids: Sequence[int] | np.ndarray) -> NgramLM:
         """Count an id stream already encoded with this model's vocabulary (stream mode, a
@@ -145,11 +185,19 @@ class NgramLM:
         if need > have:
             raise ConfigError(f"order {self.order} on {len(seq)} tokens needs about "
                               f"{need / 1e9:.1f} GB to count, more than the {have / 1e9:.1f} GB "
-                              "available; use a lower order or less text")
+                              "available; count out of core with fit_file(path, memory='4G') "
+                              "(seqlm ngram fit --memory 4G), or use a lower order")
         V = len(self.vocab)
         if V ** 2 >= 2 ** 62:
             raise ConfigError(f"vocabulary of {V} words is too large for 64-bit n-gram keys")
         tables = count_ngrams(seq, unit_start, self.order, V)
+        first_seen = _lmplz_ids(seq, self.vocab) if self.mode == "sentence" else None
+        return self._estimate(tables, first_seen)
+
+    def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None) -> NgramLM:
+        """Estimate from the count tables (in memory, streamed or from a cluster: the same);
+        ``first_seen``: lmplz's word ids (sentence mode), for its discount statistics."""
+        V = len(self.vocab)
         self.keys = [t.keys for t in tables]
         self.counts = [t.count for t in tables]
         self.predicted = np.ones(V, dtype=bool)
@@ -157,9 +205,7 @@ class NgramLM:
             self.predicted[self.vocab.index(BOS)] = False
         self.tables = None
         if self.estimator in INTERPOLATED:
-            first_seen, bos = None, -1
-            if self.mode == "sentence":
-                first_seen, bos = _lmplz_ids(seq, self.vocab), self.vocab.index(BOS)
+            bos = self.vocab.index(BOS) if first_seen is not None else -1
             self.tables = interpolated_tables(
                 self.estimator, tables, V, self.predicted, self.mode == "stream",
                 self.discount, self.interpolate_unigram, first_seen, bos)
@@ -178,9 +224,36 @@ class NgramLM:
             self.ctx_total.append(np.bincount(self.keys[n - 1] // V, weights=self.counts[n - 1],
                                               minlength=len(self.keys[n - 2])))
 
+    @classmethod
+    def from_arrays(cls, settings: dict[str, Any], vocab: Vocab, keys: list[np.ndarray],
+                    predicted: np.ndarray, counts: list[np.ndarray] | None = None,
+                    tables: Tables | None = None, name: str = "<arrays>") -> NgramLM:
+        """A model from its arrays (what the ARPA and binary loaders produce): ``settings`` are
+        the constructor's keyword values (``estimator`` may be ``"arpa"``: a read backoff
+        model). Shapes are checked now; the contents (sorted keys, log-probabilities <= 0,
+        finite backoffs, counts >= 0) at the first query, so a memory-mapped file opens
+        without reading its pages. Problems raise ``ModelFileError`` naming ``name``."""
+        from seqlm.ngram.checks import check_shapes
+
+        est = settings.get("estimator")
+        args = {k: v for k, v in settings.items() if k != "estimator"}
+        m = cls(vocab=vocab, estimator="witten_bell" if est == "arpa" else str(est), **args)
+        m.estimator = str(est)
+        check_shapes(m, keys, predicted, counts, tables, name)
+        m.keys, m.predicted, m.counts, m.tables = keys, predicted, counts, tables
+        m._unchecked = name
+        return m
+
     def _require_fitted(self) -> None:
         if not self.keys:
             raise ConfigError("the model is not fitted yet: call fit(corpus) or load a model")
+        if self._unchecked is not None:
+            from seqlm.ngram.checks import check_contents
+
+            check_contents(self, self._unchecked)
+            self._unchecked = None
+            if self.tables is None:  # the count-formula estimators need context totals
+                self._context_totals()
 
     # ------------------------------------------------------------------ scoring core
     def _encode(self, text: str | Iterable[str]) -> Encoded:
@@ -207,6 +280,14 @@ class NgramLM:
 
     def token_logprobs(self, text: str) -> np.ndarray:
         """Natural-log probability of every predicted token of ``units(text, mode, tokenizer)``."""
+        if type(text) is str and self.tokenizer == "word":  # one C pass: split, look up, score
+            self._require_fitted()
+            eng = compiled_engine(self)
+            if eng is not None:
+                out = np.empty(len(text) + 1)
+                n = eng.logprobs_text(text, out)
+                if n is not None:
+                    return out[:n].copy() if n < len(out) // 4 else out[:n]
         return self._score_encoded(self._encode(text))[0]
 
     def logprob(self, word: str, context: Sequence[str] = ()) -> float:
@@ -220,6 +301,7 @@ class NgramLM:
         """The compiled text scorer's answer (word tokenizer, backoff model), else None."""
         c = self._engine_cache  # checked inline: score() one sentence at a time is hot
         if c is None or c.keys is not self.keys or c.tables is not self.tables:
+            self._require_fitted()
             compiled_engine(self)
             c = self._engine_cache
         if c is None or c.text is None or type(text) is not str or not enabled():
@@ -231,10 +313,13 @@ class NgramLM:
         fast = self._fast_text(sentence, True)
         if fast is not None:
             return fast
-        enc = self._encode(sentence)
+        return super().full_scores(sentence)
+
+    def token_scores(self, text: str | Iterable[str]) -> TokenScores:
+        """Log-probabilities, the n-gram length each used (KenLM's) and OOV flags."""
+        enc = self._encode(text)
         lp, length = self._score_encoded(enc)
-        return [(float(a / LOG10), int(b), bool(c)) for a, b, c in zip(lp, length, enc.oov,
-                                                                          strict=True)]
+        return TokenScores(lp, length, enc.oov)
 
     def score(self, sentence: str) -> float:
         """Total log10 probability of a sentence (``<s>``/``</s>`` in sentence mode), as KenLM."""
@@ -247,17 +332,6 @@ class NgramLM:
         if fast is not None:
             return fast
         return float(self.token_logprobs(sentence).sum() / LOG10)
-
-    def perplexity(self, corpus: str | Iterable[str]) -> Perplexity:
-        """Corpus-level perplexity (not a mean of per-sentence values), with OOV accounting."""
-        enc = self._encode(corpus)
-        lp = self._score_encoded(enc)[0]
-        return Perplexity.from_logprobs(lp, enc.oov, proper=self.proper)
-
-    def compare(self, sentences: Sequence[str]) -> list[tuple[str, float]]:
-        """Rank sentences by total log10 probability, most probable first (the seed's example)."""
-        scored = [(s, self.score(s)) for s in sentences]
-        return sorted(scored, key=lambda sv: -sv[1])
 
     # ------------------------------------------------------------------ state API (KenLM's)
     def null_context_state(self) -> State:

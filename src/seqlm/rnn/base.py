@@ -1,9 +1,6 @@
-"""What every seqlm recurrent model shares: input kinds, output size, config, input checks.
+"""What every seqlm recurrent model shares: its typed settings, input layer and input checks.
 
-Input is either token ids (``vocab_size`` given; int64 of shape (batch, steps)) fed one-hot or
-through an embedding of ``embed_size``, or real-valued vectors (``input_size`` given; float of
-shape (batch, steps, input_size)). The output has ``output_size`` features per step
-(default: ``vocab_size``, i.e. next-token logits, or ``input_size`` for real-valued input).
+The settings (sizes, input kind, regularisation) are one :class:`seqlm.rnn.config.RNNConfig`.
 """
 
 from __future__ import annotations
@@ -15,44 +12,36 @@ import torch.nn.functional as F
 from torch import nn
 
 from seqlm.errors import ConfigError, DataError
-
-
-def _positive_int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
-    return value
+from seqlm.rnn.config import RNNConfig
 
 
 class SequenceModel(nn.Module):
-    """Base class: validates the sizes and stores ``config`` (JSON-able kwargs + ``kind``)."""
+    """Base class: keeps the typed settings ``hparams`` (:class:`RNNConfig`) and the registry
+    name ``kind``; ``config`` is the plain dict a checkpoint stores (``kind`` + settings)."""
 
     kind = "base"
+    options: frozenset[str] = frozenset()  # the cell options this kind has (see RNNConfig)
 
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-    ) -> None:
+    def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
         super().__init__()
-        if (vocab_size is None) == (input_size is None):
-            raise ConfigError("give exactly one of vocab_size (token ids) or input_size (vectors)")
-        self.num_hiddens = _positive_int("num_hiddens", num_hiddens)
-        self.vocab_size = None if vocab_size is None else _positive_int("vocab_size", vocab_size)
-        self.input_size = None if input_size is None else _positive_int("input_size", input_size)
-        if embed_size is not None:
-            if vocab_size is None:
-                raise ConfigError("embed_size needs token input (vocab_size), not input_size")
-            _positive_int("embed_size", embed_size)
-        self.embed_size = embed_size
+        cfg = RNNConfig.make(config, **settings)
+        cfg.check_input_kind()
+        cfg.check_options(self.kind, self.options)
+        self.hparams = cfg
+        self.num_hiddens = cfg.num_hiddens
+        self.vocab_size = cfg.vocab_size
+        self.input_size = cfg.input_size
+        self.embed_size = cfg.embed_size
         self.embedding = (
-            nn.Embedding(vocab_size, embed_size) if vocab_size and embed_size else None
+            nn.Embedding(cfg.vocab_size, cfg.embed_size) if cfg.vocab_size and cfg.embed_size
+            else None
         )
-        out = output_size if output_size is not None else (vocab_size or input_size)
-        self.output_size = _positive_int("output_size", out)
-        self.config: dict[str, Any] = {"kind": self.kind}
+        self.output_size = cfg.out_features
+
+    @property
+    def config(self) -> dict[str, Any]:
+        """``{"kind": ..., **settings}``: JSON-able; :func:`seqlm.rnn.build_model` rebuilds it."""
+        return {"kind": self.kind, **self.hparams.to_dict()}
 
     @property
     def in_features(self) -> int:

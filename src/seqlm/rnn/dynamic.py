@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from seqlm.core.lm import LanguageModel
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 from seqlm.rnn.lm import RNNLM
 from seqlm.rnn.state import State, detach_state
 
@@ -49,8 +49,7 @@ class DynamicEval(LanguageModel):
                                   f"got {value!r}")
         if decay > 1:
             raise ConfigError(f"dynamic evaluation decay must be <= 1, got {decay!r}")
-        if isinstance(segment, bool) or not isinstance(segment, int) or segment < 1:
-            raise ConfigError(f"segment must be an integer >= 1, got {segment!r}")
+        require_int("segment", segment)
         self.lm, self.lr, self.segment, self.decay = lm, float(lr), segment, float(decay)
         self.vocab, self.mode, self.tokenizer = lm.vocab, lm.mode, lm.tokenizer
         self.eps = 1e-8

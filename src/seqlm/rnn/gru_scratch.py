@@ -13,41 +13,24 @@ from __future__ import annotations
 
 import torch
 
+from seqlm.rnn.registry import register_cell
 from seqlm.rnn.scratch_base import ScratchModel
 
 
+@register_cell("gru_scratch")
 class GRUScratch(ScratchModel):
     """One GRU layer, one time step at a time; state H (batch, hidden)."""
 
-    kind = "gru_scratch"
+    options = frozenset({"init", "reset_after"})
 
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        reset_after: bool = False,
-        init: str = "torch",
-        dropout: float = 0.0,
-        weight_drop: float = 0.0,
-        tie_weights: bool = False,
-    ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout, weight_drop, tie_weights)
-        self.reset_after = bool(reset_after)
-        self.config["reset_after"] = self.reset_after
+    def make_parameters(self) -> None:
+        self.reset_after = self.hparams.reset_after
         self.W_xr, self.W_hr, self.b_r = self.triple()
         self.W_xz, self.W_hz, self.b_z = self.triple()
         self.W_xh, self.W_hh, self.b_h = self.triple()
-        self.reset_parameters()
 
-    def hidden_states(
-        self, X: torch.Tensor, state: torch.Tensor | None = None
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        self.check_input(X)
-        H = self.begin_state(X.shape[0], X.device) if state is None else state
+    def recur(self, X: torch.Tensor, state: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        H = state
         XW_xr = self.project(X, self.W_xr, self.b_r)  # input terms of every step, batched
         XW_xz = self.project(X, self.W_xz, self.b_z)
         XW_xh = self.project(X, self.W_xh, self.b_h)

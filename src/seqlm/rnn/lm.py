@@ -18,7 +18,7 @@ from seqlm.core.lm import LanguageModel
 from seqlm.data.conventions import BOS, EOS, Mode, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.rnn.base import SequenceModel
 from seqlm.rnn.sampling import check_sampling, choose
 from seqlm.rnn.state import State
@@ -130,8 +130,7 @@ class RNNLM(LanguageModel):
         seed: int = 0,
     ) -> str:
         """The prefix followed by up to ``n`` generated tokens (sentence mode stops at </s>)."""
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise ConfigError(f"n must be an integer >= 0, got {n!r}")
+        require_int("n", n, low=0)
         check_sampling(strategy, temperature, top_k, top_p)
         tokens = self.encode_prefix(prefix)
         context = [BOS, *tokens] if self.mode == "sentence" else tokens

@@ -14,43 +14,28 @@ from typing import Any
 
 import torch
 
+from seqlm.rnn.registry import register_cell
 from seqlm.rnn.scratch_base import ScratchModel
 
+HC = tuple[torch.Tensor, torch.Tensor]  # the LSTM state: hidden H and memory cell C
 
+
+@register_cell("lstm_scratch")
 class LSTMScratch(ScratchModel):
     """One LSTM layer, one time step at a time; state (H, C), each (batch, hidden)."""
 
-    kind = "lstm_scratch"
-
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        init: str = "torch",
-        dropout: float = 0.0,
-        weight_drop: float = 0.0,
-        tie_weights: bool = False,
-    ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size, init,
-                         dropout, weight_drop, tie_weights)
+    def make_parameters(self) -> None:
         self.W_xi, self.W_hi, self.b_i = self.triple()
         self.W_xf, self.W_hf, self.b_f = self.triple()
         self.W_xo, self.W_ho, self.b_o = self.triple()
         self.W_xc, self.W_hc, self.b_c = self.triple()
-        self.reset_parameters()
 
-    def begin_state(self, batch_size: int, device: Any = None) -> tuple[torch.Tensor, torch.Tensor]:
+    def begin_state(self, batch_size: int, device: Any = None) -> HC:
         """(H_0, C_0) = (0, 0)."""
         return self.zeros(batch_size, device), self.zeros(batch_size, device)
 
-    def hidden_states(
-        self, X: torch.Tensor, state: tuple[torch.Tensor, torch.Tensor] | None = None
-    ) -> tuple[torch.Tensor, tuple[torch.Tensor, torch.Tensor]]:
-        self.check_input(X)
-        H, C = self.begin_state(X.shape[0], X.device) if state is None else state
+    def recur(self, X: torch.Tensor, state: HC) -> tuple[torch.Tensor, HC]:
+        H, C = state
         XW_xi = self.project(X, self.W_xi, self.b_i)  # input terms of every step, batched
         XW_xf = self.project(X, self.W_xf, self.b_f)
         XW_xo = self.project(X, self.W_xo, self.b_o)

@@ -11,7 +11,7 @@ import math
 
 import torch
 
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 
 STRATEGIES = ("greedy", "sample")
 
@@ -25,8 +25,8 @@ def check_sampling(
     ok = isinstance(temperature, int | float) and not isinstance(temperature, bool)
     if not ok or not math.isfinite(temperature) or temperature <= 0:
         raise ConfigError(f"temperature must be a finite number > 0, got {temperature!r}")
-    if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ConfigError(f"top_k must be a positive integer, got {top_k!r}")
+    if top_k is not None:
+        require_int("top_k", top_k)
     if top_p is not None and not (isinstance(top_p, int | float) and 0 < top_p <= 1):
         raise ConfigError(f"top_p must be in (0, 1], got {top_p!r}")
 

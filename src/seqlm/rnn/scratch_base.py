@@ -14,47 +14,25 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from seqlm.errors import ConfigError
 from seqlm.rnn.base import SequenceModel
-
-INITS = ("torch", "book")
+from seqlm.rnn.config import RNNConfig
 
 
 class ScratchModel(SequenceModel):
     """Base of RNNScratch, GRUScratch and LSTMScratch (one layer, parameters named as the maths)."""
 
-    def __init__(
-        self,
-        num_hiddens: int,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        init: str = "torch",
-        dropout: float = 0.0,
-        weight_drop: float = 0.0,
-        tie_weights: bool = False,
-    ) -> None:
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size)
-        if init not in INITS:
-            raise ConfigError(f"unknown init {init!r}; use one of {', '.join(INITS)}")
-        if not 0.0 <= dropout < 1.0:
-            raise ConfigError(f"dropout must be in [0, 1), got {dropout}")
-        if not 0.0 <= weight_drop < 1.0:
-            raise ConfigError(f"weight_drop must be in [0, 1), got {weight_drop}")
-        self.init = init
+    options = frozenset({"init"})
+
+    def __init__(self, config: RNNConfig | int | None = None, /, **settings: Any) -> None:
+        super().__init__(config, **settings)
+        self.init = self.hparams.init
         # Zaremba et al.'s dropout on the non-recurrent connections only: the embedded input
         # and H_t before the output layer; H_{t-1} -> H_t is never dropped.
-        self.drop = nn.Dropout(dropout)
+        self.drop = nn.Dropout(self.hparams.dropout)
         # DropConnect on the recurrent matrices W_h* (Wan et al. 2013; Merity et al.'s AWD-LSTM):
         # regularises H_{t-1} -> H_t without disturbing the memory across steps.
-        self.weight_drop = float(weight_drop)
-        self.tie_weights = bool(tie_weights)
-        self.config.update(
-            num_hiddens=num_hiddens, vocab_size=vocab_size, input_size=input_size,
-            embed_size=embed_size, output_size=output_size, init=init, dropout=dropout,
-            weight_drop=self.weight_drop, tie_weights=self.tie_weights,
-        )
+        self.weight_drop = float(self.hparams.weight_drop)
+        self.tie_weights = bool(self.hparams.tie_weights)
         # output layer O_t = H_t W_hq + b_q, shared by all three cells; tied: W_hq = E^T, the
         # transposed input embedding (Press & Wolf 2017)
         if self.tie_weights:
@@ -62,6 +40,23 @@ class ScratchModel(SequenceModel):
         else:
             self.W_hq = nn.Parameter(torch.empty(self.num_hiddens, self.output_size))
         self.b_q = nn.Parameter(torch.empty(self.output_size))
+        self.make_parameters()
+        self.reset_parameters()
+
+    def make_parameters(self) -> None:
+        """Create the cell's own parameters (W_x*, W_h*, b_* per gate, see :meth:`triple`)."""
+        raise NotImplementedError
+
+    def recur(self, X: torch.Tensor, state: Any) -> tuple[torch.Tensor, Any]:
+        """The cell's recurrence from ``state``: H_t of every step (batch, steps, hidden) and
+        the final state; ``X`` already checked."""
+        raise NotImplementedError
+
+    def hidden_states(self, X: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        """H_t of every step before the output layer, and the final state (from zeros if
+        ``state`` is None): what an encoder reads."""
+        self.check_input(X)
+        return self.recur(X, self.begin_state(X.shape[0], X.device) if state is None else state)
 
     def triple(self) -> tuple[nn.Parameter, nn.Parameter, nn.Parameter]:
         """(W_x*, W_h*, b_*) for one gate, uninitialised: input weights, recurrent weights, bias."""

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import torch
 
+from seqlm.core.state import detach as detach_state
+
 State = torch.Tensor | tuple[torch.Tensor, ...]
 
-
-def detach_state(state: State | None) -> State | None:
-    """Cut the graph behind ``state`` (truncated BPTT): same values, no history."""
-    if state is None:
-        return None
-    if isinstance(state, tuple):
-        return tuple(s.detach() for s in state)
-    return state.detach()
-
+__all__ = ["State", "detach_state"]

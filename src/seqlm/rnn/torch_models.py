@@ -8,6 +8,7 @@ needs an embedding whose size equals the hidden size and an output over the same
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import torch
@@ -16,52 +17,30 @@ from torch import nn
 from torch.func import functional_call
 
 from seqlm.errors import ConfigError
-from seqlm.rnn.base import SequenceModel, _positive_int
+from seqlm.rnn.base import SequenceModel
+from seqlm.rnn.config import RNNConfig
+from seqlm.rnn.registry import CELLS
 from seqlm.rnn.state import State
 
-CELLS: dict[str, Any] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
+TORCH_CELLS: dict[str, Any] = {"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}
 
 
 class TorchRNN(SequenceModel):
     """A stack of torch.nn recurrent layers; state (layers, batch, hidden), a pair for LSTM."""
 
-    def __init__(
-        self,
-        cell: str = "lstm",
-        num_hiddens: int = 256,
-        vocab_size: int | None = None,
-        input_size: int | None = None,
-        embed_size: int | None = None,
-        output_size: int | None = None,
-        num_layers: int = 1,
-        dropout: float = 0.0,
-        tie_weights: bool = False,
-        nonlinearity: str = "tanh",
-        weight_drop: float = 0.0,
-    ) -> None:
-        if cell not in CELLS:
-            raise ConfigError(f"unknown cell {cell!r}; use one of {', '.join(CELLS)}")
+    def __init__(self, cell: str = "lstm", config: RNNConfig | int | None = None, /,
+                 **settings: Any) -> None:
+        if cell not in TORCH_CELLS:
+            raise ConfigError(f"unknown cell {cell!r}; use one of {', '.join(TORCH_CELLS)}")
         self.kind = cell  # the registry name of this model
-        super().__init__(num_hiddens, vocab_size, input_size, embed_size, output_size)
-        self.num_layers = _positive_int("num_layers", num_layers)
-        if not (0.0 <= dropout < 1.0):
-            raise ConfigError(f"dropout must be in [0, 1), got {dropout!r}")
-        if not (0.0 <= weight_drop < 1.0):
-            raise ConfigError(f"weight_drop must be in [0, 1), got {weight_drop!r}")
-        if nonlinearity not in ("tanh", "relu"):
-            raise ConfigError(f"unknown nonlinearity {nonlinearity!r}; use tanh or relu")
-        if nonlinearity != "tanh" and cell != "rnn":
-            raise ConfigError(f"nonlinearity applies to cell 'rnn' only, not {cell!r}")
-        self.cell, self.dropout_p, self.tie_weights = cell, float(dropout), bool(tie_weights)
-        self.weight_drop = float(weight_drop)
-        self.config.update(
-            cell=cell, num_hiddens=num_hiddens, vocab_size=vocab_size, input_size=input_size,
-            embed_size=embed_size, output_size=output_size, num_layers=num_layers,
-            dropout=float(dropout), tie_weights=bool(tie_weights), nonlinearity=nonlinearity,
-            weight_drop=self.weight_drop,
-        )
+        self.options = frozenset({"num_layers"} | ({"nonlinearity"} if cell == "rnn" else set()))
+        super().__init__(config, **settings)
+        self.cell, self.num_layers = cell, self.hparams.num_layers
+        self.dropout_p, self.tie_weights = self.hparams.dropout, self.hparams.tie_weights
+        self.weight_drop = self.hparams.weight_drop
+        nonlinearity = self.hparams.nonlinearity
         extra: dict[str, Any] = {"nonlinearity": nonlinearity} if cell == "rnn" else {}
-        self.rnn: nn.RNNBase = CELLS[cell](
+        self.rnn: nn.RNNBase = TORCH_CELLS[cell](
             self.in_features, self.num_hiddens, num_layers=self.num_layers, batch_first=True,
             dropout=self.dropout_p if self.num_layers > 1 else 0.0, **extra,
         )
@@ -113,3 +92,8 @@ class TorchRNN(SequenceModel):
                                                 self.weight_drop, training=True)
                    for k in range(self.num_layers)}
         return functional_call(self.rnn, dropped, (X, state))
+
+
+for _name in TORCH_CELLS:
+    CELLS.add(_name, partial(TorchRNN, _name), config=RNNConfig,
+              help=f"torch.nn.{TORCH_CELLS[_name].__name__} stack (cuDNN on a GPU)")

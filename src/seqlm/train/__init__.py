@@ -7,9 +7,8 @@ The loop is generic: it trains any ``nn.Module`` on any *task*, an object that t
 * :class:`LanguageModelTask` -- batches ``(X, Y)`` of token ids, ``model(X, state) ->
   (logits (batch, steps, vocab), state)``, summed cross-entropy; reports perplexity
   ``exp(mean NLL)``.
-  A batch ``(X, Y, S)`` with soft targets S is trained on -sum_v S_v log p_v instead:
-  :class:`TeacherBatches` mixes the labels with a cross-fitted n-gram teacher
-  (:func:`ngram_teacher`, settings in :class:`Distillation`; knowledge distillation).
+  A batch ``(X, Y, S)`` with soft targets S is trained on -sum_v S_v log p_v instead
+  (knowledge distillation: :mod:`seqlm.apps.lm.teacher` mixes the labels with an n-gram's).
 * :class:`RegressionTask` -- batches ``(X, Y)`` of floats; ``model(X, state) -> (pred, state)``
   or ``model(X) -> pred`` (pred of Y's shape, a trailing size-1 axis is squeezed); summed
   squared error; reports MSE.
@@ -60,31 +59,26 @@ from seqlm.train.clip import clip_gradients, grad_norm
 from seqlm.train.config import TrainConfig, make_optimizer, resolve_device
 from seqlm.train.errors import CheckpointError, TrainingDiverged
 from seqlm.train.tasks import LanguageModelTask, RegressionTask, StepOutput, Task
-from seqlm.train.teacher import Distillation, TeacherBatches, ngram_teacher
-from seqlm.train.trainer import Trainer, TrainResult, detach, evaluate, fit
+from seqlm.train.trainer import Trainer, TrainResult, evaluate, fit
 
 __all__ = [
     "FORMAT",
     "CheckpointError",
-    "Distillation",
     "LanguageModelTask",
     "RegressionTask",
     "StepOutput",
     "StreamBatches",
     "Task",
-    "TeacherBatches",
     "TrainConfig",
     "TrainResult",
     "Trainer",
     "TrainingDiverged",
     "clip_gradients",
-    "detach",
     "evaluate",
     "fit",
     "grad_norm",
     "load_checkpoint",
     "make_optimizer",
-    "ngram_teacher",
     "resolve_device",
     "save_checkpoint",
     "to_device",

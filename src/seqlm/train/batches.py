@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import DataError, require_int
 
 
 class StreamBatches:
@@ -25,9 +25,8 @@ class StreamBatches:
 
     def __init__(self, corpus: Sequence[int] | np.ndarray, batch_size: int, num_steps: int) -> None:
         arr = np.asarray(corpus, dtype=np.int64)
-        for name, v in (("batch size", batch_size), ("number of steps", num_steps)):
-            if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
-                raise ConfigError(f"{name} must be a positive integer, got {v!r}")
+        require_int("batch size", batch_size)
+        require_int("number of steps", num_steps)
         if arr.ndim != 1 or len(arr) < batch_size + 1:
             raise DataError(
                 f"evaluation text of {len(arr)} tokens is too short for {batch_size} rows"

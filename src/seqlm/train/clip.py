@@ -1,7 +1,8 @@
 """Gradient clipping as the seed writes it: g <- min(1, theta / ||g||) g, one norm over ALL params.
 
-Our own two functions (rather than ``torch.nn.utils.clip_grad_norm_``) so that the formula is
-visible and the norm before clipping can be logged: exploding gradients made measurable.
+The norm is ``torch.nn.utils.get_total_norm`` (what ``clip_grad_norm_`` computes and returns);
+the scaling is the seed's factor min(1, theta/||g||) exactly -- ``clip_grad_norm_`` divides by
+||g|| + 1e-6 instead -- and ||g|| is returned as measured BEFORE clipping, for the logs.
 """
 
 from __future__ import annotations
@@ -15,13 +16,15 @@ def _grads(params: Iterable[torch.Tensor]) -> list[torch.Tensor]:
     return [p.grad for p in params if p.grad is not None]
 
 
-def grad_norm(params: Iterable[torch.Tensor]) -> torch.Tensor:
-    """||g||: the Euclidean norm of all gradients stacked into one vector (0 if there are none)."""
-    grads = _grads(params)
+def _norm(grads: list[torch.Tensor]) -> torch.Tensor:
     if not grads:
         return torch.zeros(())
-    per_tensor = torch._foreach_norm([g.detach() for g in grads])  # ||g_i|| per parameter
-    return torch.linalg.vector_norm(torch.stack(per_tensor))  # sqrt(sum_i ||g_i||^2)
+    return torch.nn.utils.get_total_norm([g.detach() for g in grads])  # sqrt(sum_i ||g_i||^2)
+
+
+def grad_norm(params: Iterable[torch.Tensor]) -> torch.Tensor:
+    """||g||: the Euclidean norm of all gradients stacked into one vector (0 if there are none)."""
+    return _norm(_grads(params))
 
 
 def clip_gradients(params: Iterable[torch.Tensor], theta: float | None) -> torch.Tensor:
@@ -29,11 +32,10 @@ def clip_gradients(params: Iterable[torch.Tensor], theta: float | None) -> torch
 
     ``theta=None`` only measures. The factor stays on the device (no host sync).
     """
-    params = list(params)
-    norm = grad_norm(params)
-    if theta is not None:
-        grads = _grads(params)
-        if grads:
-            factor = torch.clamp(theta / norm, max=1.0)
-            torch._foreach_mul_(grads, factor.to(grads[0].device))
+    grads = _grads(params)
+    norm = _norm(grads)
+    if theta is not None and grads:
+        factor = torch.clamp(theta / norm, max=1.0).to(grads[0].device)
+        for g in grads:
+            g.mul_(factor)
     return norm

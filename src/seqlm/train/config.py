@@ -9,7 +9,7 @@ from typing import Any
 
 import torch
 
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 PRECISIONS = ("fp32", "bf16")
@@ -21,10 +21,6 @@ def _finite(name: str, value: Any, low: float = 0.0, strict: bool = False) -> No
         op = ">" if strict else ">="
         raise ConfigError(f"{name} must be a finite number {op} {low}, got {value!r}")
 
-
-def _count(name: str, value: Any, low: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
 
 
 @dataclass
@@ -67,7 +63,7 @@ class TrainConfig:
     ema_decay: float | None = None
 
     def __post_init__(self) -> None:
-        _count("epochs", self.epochs, 1)
+        require_int("epochs", self.epochs, 1)
         if self.optimizer not in OPTIMIZERS:
             raise ConfigError(f"unknown optimizer {self.optimizer!r}; use {', '.join(OPTIMIZERS)}")
         _finite("learning rate", self.lr, strict=True)
@@ -79,16 +75,16 @@ class TrainConfig:
             _finite("anneal factor", self.anneal_factor, strict=True)
             if self.anneal_factor >= 1:
                 raise ConfigError(f"anneal factor must be < 1, got {self.anneal_factor}")
-        _count("anneal patience", self.anneal_patience, 0)
+        require_int("anneal patience", self.anneal_patience, 0)
         _finite("min lr", self.min_lr)
         if self.lr_decay is not None:
             _finite("lr decay", self.lr_decay, strict=True)
             if self.lr_decay >= 1:
                 raise ConfigError(f"lr decay must be < 1, got {self.lr_decay}")
-        _count("lr decay start", self.lr_decay_start, 1)
+        require_int("lr decay start", self.lr_decay_start, 1)
         if self.early_stop_patience is not None:
-            _count("early-stop patience", self.early_stop_patience, 1)
-        _count("log interval", self.log_interval, 1)
+            require_int("early-stop patience", self.early_stop_patience, 1)
+        require_int("log interval", self.log_interval, 1)
         resolve_device(self.device)
         if self.time_limit_s is not None:
             _finite("time limit", self.time_limit_s, strict=True)

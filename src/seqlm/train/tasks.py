@@ -53,7 +53,7 @@ class LanguageModelTask:
     """Next-token prediction: batch (X, Y) of token ids, loss = summed cross-entropy of Y.
 
     A batch (X, Y, S) carries soft targets S (B, T, |V|), e.g. from
-    :class:`seqlm.train.teacher.TeacherBatches`: the loss is then the cross-entropy
+    :class:`seqlm.apps.lm.teacher.TeacherBatches`: the loss is then the cross-entropy
     -sum_v S_v log p_v (positions whose label is ``ignore_index`` still count for nothing).
     """
 

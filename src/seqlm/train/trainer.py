@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from seqlm.core.state import detach
 from seqlm.train.average import WeightAverage
 from seqlm.train.batches import to_device
 from seqlm.train.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
@@ -38,15 +39,6 @@ from seqlm.train.logs import (
     write_csv,
 )
 from seqlm.train.tasks import Task
-
-
-def detach(state: Any) -> Any:
-    """Cut the graph behind a state (tensor, tuple/list of tensors, or None)."""
-    if isinstance(state, torch.Tensor):
-        return state.detach()
-    if isinstance(state, (tuple, list)):
-        return type(state)(detach(s) for s in state)
-    return state
 
 
 def evaluate(model: nn.Module, task: Task, batches: Iterable[Any],
@@ -124,7 +116,9 @@ class Trainer:
     ``state_dict``/``load_state_dict`` (if present) are checkpointed for exact resume.
     ``out``: folder for ``last.pt``, ``best.pt``, ``epochs.csv``, ``intervals.csv`` and plots
     (None = keep nothing on disk). ``vocab`` (a dict) and ``extra`` (any plain data: the data
-    settings, a scaler...) are stored in the checkpoints so a model can be rebuilt from them.
+    settings, a scaler...) are stored in the checkpoints so a model can be rebuilt from them;
+    ``run`` is the plain-dict form of the typed config the whole run was made from (e.g.
+    :class:`seqlm.apps.lm.run.LMRunConfig`), stored so that a resume can rebuild it.
     """
 
     def __init__(
@@ -139,6 +133,7 @@ class Trainer:
         extra: dict[str, Any] | None = None,
         on_step: Callable[[Trainer, int], None] | None = None,
         on_epoch: Callable[[dict[str, Any]], None] | None = None,
+        run: dict[str, Any] | None = None,
     ) -> None:
         self.cfg = config or TrainConfig()
         self.device = resolve_device(self.cfg.device)
@@ -149,6 +144,7 @@ class Trainer:
         self.out = Path(out) if out is not None else None
         self.vocab = vocab
         self.extra = extra or {}
+        self.run = run
         self.on_step = on_step
         self.on_epoch = on_epoch
         self.optimizer = make_optimizer(self.model.parameters(), self.cfg)
@@ -160,6 +156,10 @@ class Trainer:
                 self.optimizer, mode="min", factor=self.cfg.anneal_factor,
                 patience=self.cfg.anneal_patience, min_lr=self.cfg.min_lr, threshold=0.0,
             )
+        self.decay = None  # the fixed schedule, stepped after every epoch
+        if self.cfg.lr_decay is not None:
+            self.decay = torch.optim.lr_scheduler.MultiplicativeLR(self.optimizer,
+                                                                   self._decay_factor)
         self.epoch = 0           # completed epochs
         self.step = 0            # optimiser steps so far
         self.best = math.inf     # best validation loss
@@ -231,6 +231,7 @@ class Trainer:
             "train_config": self.cfg.to_dict(),
             "vocab": self.vocab,
             "extra": self.extra,
+            "run": self.run,
             "metric": self.metric,
             "epoch": self.epoch,
             "step": self.step,
@@ -263,6 +264,8 @@ class Trainer:
         except (RuntimeError, KeyError, ValueError) as exc:
             raise CheckpointError(f"{path} does not fit this model: {str(exc)[:200]}") from None
         self.epoch, self.step = int(ckpt["epoch"]), int(ckpt["step"])
+        if self.decay is not None:
+            self.decay.last_epoch = self.epoch  # its only state: the epochs it has seen
         self.best, self.bad_epochs = float(ckpt["best"]), int(ckpt["bad_epochs"])
         self.history, self.intervals = list(ckpt["history"]), list(ckpt["intervals"])
         self._tb_intervals = len(self.intervals)  # already in the event files of the first run
@@ -271,6 +274,13 @@ class Trainer:
             self.train_batches.load_state_dict(ckpt["loader"])
         set_rng_state(ckpt["rng"])
         return ckpt
+
+    def _decay_factor(self, epoch: int) -> float:
+        """Zaremba et al.'s fixed schedule: lr <- lr_decay * lr after every epoch from
+        ``lr_decay_start`` on, never below ``min_lr``."""
+        if epoch < self.cfg.lr_decay_start or self.cfg.lr_decay is None:
+            return 1.0
+        return max(self.cfg.lr_decay, self.cfg.min_lr / self.lr)
 
     # ---------------------------------------------------------------- the loop
     def _train_epoch(self, t_start: float) -> str:
@@ -378,9 +388,8 @@ class Trainer:
             self.bad_epochs += 1
         if self.scheduler is not None:
             self.scheduler.step(watched)
-        if self.cfg.lr_decay is not None and self.epoch >= self.cfg.lr_decay_start:
-            for group in self.optimizer.param_groups:  # the fixed schedule: lr <- decay * lr
-                group["lr"] = max(group["lr"] * self.cfg.lr_decay, self.cfg.min_lr)
+        if self.decay is not None:
+            self.decay.step()
         row = {
             "epoch": self.epoch, "step": self.step, "lr": lr,
             "train_loss": acc.mean_loss, f"train_{m}": self.task.metric(acc.mean_loss),

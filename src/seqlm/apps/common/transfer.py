@@ -102,7 +102,7 @@ def init_from_lm(encoder: SequenceEncoder, checkpoint: str | os.PathLike[str], v
     ``vocab`` is the encoder's vocabulary (its token ids index the embedding). Raises
     CheckpointError for a file that is not an LM checkpoint, ConfigError for another cell.
     """
-    from seqlm.train.lm import load_lm
+    from seqlm.apps.lm import load_lm
 
     if direction not in ("forward", "backward"):
         raise ConfigError(f"direction must be forward or backward, got {direction!r}")

@@ -1,4 +1,4 @@
-"""Demo step: the book's synthetic series -- one-step prediction is easy, k-step errors compound."""
+"""Demo section: the synthetic series -- one-step prediction is easy, k-step errors compound."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlm.cli.demo_context import DemoContext
+from seqlm.demo.context import DemoContext, demo_section
 from seqlm.series.build import build_model
 from seqlm.series.data import synthetic
 from seqlm.series.evaluate import Score
@@ -18,9 +18,10 @@ from seqlm.series.windows import split_windows
 KS = (1, 4, 16, 64)
 
 
+@demo_section("series", order=40)
 def run(ctx: DemoContext) -> None:
     """Fit AR(4), the book's MLP and a latent GRU on 600 windows; compare 1..64-step errors."""
-    ctx.section("4. Series: Markov models vs a latent state, and why k-step prediction is hard")
+    ctx.section("Series: Markov models vs a latent state, and why k-step prediction is hard")
     s = synthetic(T=1000, seed=ctx.seed)
     y = s.values
     time = np.arange(1, len(y) + 1, dtype=float)

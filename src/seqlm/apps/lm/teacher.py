@@ -24,7 +24,8 @@ from tqdm.auto import tqdm
 
 from seqlm.data import SeqDataLoader
 from seqlm.data.vocab import Vocab
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
+from seqlm.ngram import NgramLM
 from seqlm.ngram.encode import Encoded
 from seqlm.ngram.memory import available_bytes
 
@@ -38,13 +39,11 @@ def _check_weights(alpha: float, decay: float) -> None:
 
 
 def _check_teacher(order: int, folds: int, estimator: str) -> None:
-    if isinstance(order, bool) or not isinstance(order, int) or order < 1:
-        raise ConfigError(f"teacher order must be a positive integer, got {order!r}")
-    if isinstance(folds, bool) or not isinstance(folds, int) or folds < 1:
-        raise ConfigError(f"teacher folds must be a positive integer (1 = no cross-fitting), "
-                          f"got {folds!r}")
-    if estimator == "stupid_backoff":
-        raise ConfigError("stupid backoff gives scores, not probabilities: no teacher")
+    require_int("teacher order", order)
+    require_int("teacher folds (1 = no cross-fitting)", folds)
+    if not NgramLM(order, estimator, mode="stream").proper:  # checks the estimator too
+        raise ConfigError(f"the {estimator} estimator gives scores, not probabilities: "
+                          "no teacher")
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,6 @@ def ngram_teacher(ids: Sequence[int] | np.ndarray, vocab: Vocab, order: int = 8,
                   estimator: str = "modified_kneser_ney", progress: bool = False) -> np.ndarray:
     """(len(ids), |V|) float32: row t = q(. | ids[:t]) from an order-``order`` model counted
     without t's fold (row 0, never a target, is a copy of row 1)."""
-    from seqlm.ngram import NgramLM
-
     arr = np.asarray(ids, dtype=np.int64)
     _check_teacher(order, folds, estimator)
     if len(arr) < 2 * folds:

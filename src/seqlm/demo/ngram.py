@@ -1,14 +1,15 @@
-"""Demo step: the seed's counting language models on the demo corpus (section 2 of the notes)."""
+"""Demo section: the seed's counting language models on the demo corpus (section 2 of the notes)."""
 
 from __future__ import annotations
 
-from seqlm.cli.demo_context import DemoContext
+from seqlm.demo.context import DemoContext, demo_section
 from seqlm.ngram.model import NgramLM
 
 
+@demo_section("ngram", order=20)
 def run(ctx: DemoContext) -> None:
     """Unigram/bigram/trigram perplexities, 'recognize speech' vs 'wreck a nice beach', samples."""
-    ctx.section("2. n-gram language models: counting (seed section 2)")
+    ctx.section("n-gram language models: counting (seed section 2)")
     train, test = ctx.split(0.9)
     ctx.say(f"corpus: {ctx.source}; words, stream mode, first 90% train / last 10% held out")
     ctx.say("p(x, x') = n(x)/n * n(x, x')/n(x): the counting (MLE) model gives unseen n-grams "

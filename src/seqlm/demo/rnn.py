@@ -1,11 +1,13 @@
-"""Demo step 3: a char-level recurrent LM, held-out perplexity, exploding gradients, samples."""
+"""Demo section: a char-level recurrent LM, held-out perplexity, exploding gradients, samples."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-from seqlm.cli.demo_context import DemoContext
+from seqlm.demo.context import DemoContext, demo_section
+
+QUICK_CHARS = 40_000  # --quick trains on this much text (the full demo: 2.5M characters)
 
 
 def _ngram_perplexities(train: str, test: str, vocab: Any) -> dict[str, float]:
@@ -26,17 +28,20 @@ def _epochs(chars: float, train_chars: int) -> int:
     return max(1, round(chars / max(train_chars, 1)))
 
 
+@demo_section("rnn", order=30)
 def run(ctx: DemoContext) -> None:
     """Train a small GRU on the first 90% of the corpus, score the rest, show clipping at work."""
+    from seqlm.apps.lm import lm_data, make_trainer, train_lm
     from seqlm.rnn import build_model
     from seqlm.train import TrainConfig, TrainingDiverged
-    from seqlm.train.lm import lm_data, make_trainer, train_lm
     from seqlm.train.logs import plot_grad_norms
 
-    ctx.section("3. Recurrent language models: BPTT, gradient clipping, perplexity")
+    ctx.section("Recurrent language models: BPTT, gradient clipping, perplexity")
     train_text, test_text = ctx.split(0.9)
+    if ctx.quick:  # a smoke run: one pass over the first QUICK_CHARS characters
+        train_text = train_text[:QUICK_CHARS]
     data = lm_data(train_text, test_text, "char")
-    epochs = _epochs(2.5e5 if ctx.quick else 2.5e6, len(data.train_ids))
+    epochs = _epochs(QUICK_CHARS if ctx.quick else 2.5e6, len(data.train_ids))
     ctx.say(f"char-level GRU (256 hidden units, dropout 0.3, {len(data.vocab)} tokens), Adam, "
             f"clip 1, sequential batches (truncated BPTT), {epochs} epochs ...")
     cfg = TrainConfig(epochs=epochs, optimizer="adam", lr=0.005, clip=1.0, progress=False,
@@ -60,7 +65,7 @@ def run(ctx: DemoContext) -> None:
 
     # exploding gradients: the book's scratch RNN at lr 1, with and without clipping
     runs: dict[str, Any] = {}
-    epochs = _epochs(1e5 if ctx.quick else 3e5, len(data.train_ids))
+    epochs = _epochs(QUICK_CHARS if ctx.quick else 3e5, len(data.train_ids))
     for label, clip in (("clip theta=1", 1.0), ("no clipping", None)):
         model = build_model({"kind": "rnn_scratch", "num_hiddens": 256,
                              "vocab_size": len(data.vocab)})

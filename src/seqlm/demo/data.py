@@ -1,14 +1,15 @@
-"""Demo step 1: what the corpus looks like — counts, frequent n-grams and Zipf's law."""
+"""Demo section: what the corpus looks like — counts, frequent n-grams and Zipf's law."""
 
 from __future__ import annotations
 
-from seqlm.cli.demo_context import DemoContext
 from seqlm.data.stats import corpus_stats, zipf_plot
+from seqlm.demo.context import DemoContext, demo_section
 
 
+@demo_section("data", order=10)
 def run(ctx: DemoContext) -> None:
     """Print word and character statistics and write the Zipf plot."""
-    ctx.section("1. Data: tokens, vocabulary, Zipf's law")
+    ctx.section("Data: tokens, vocabulary, Zipf's law")
     words = ctx.text.split()
     stats = corpus_stats(words, top_k=5)
     ctx.say(f"corpus: {ctx.source}")

@@ -1,0 +1,101 @@
+"""Counts of a part of a corpus in a form that merges: the building block of out-of-core
+(streaming.py) and cluster (cluster.py) counting.
+
+A ``Run`` holds, per order n >= 2, the word ids of every distinct n-gram as an (rows, n) int32
+matrix in lexicographic order - which is exactly the order of seqlm's keys (prefix row * V +
+word) - with its count and whether it begins a unit; order 1 is dense (V counts). Runs of
+different parts merge by concatenating, sorting and summing; ``assemble`` turns merged word
+matrices back into the ``OrderCounts`` tables the estimators read, so the model equals the
+in-memory one count for count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from seqlm.data.vocab import Vocab
+from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup, ngram_words
+from seqlm.ngram.tokens import Tokens
+
+
+@dataclass
+class Run:
+    """Counts of one part: ``words[n-1]`` (rows, n) int32 sorted, ``count``, ``starts``."""
+
+    words: list[np.ndarray]
+    count: list[np.ndarray]
+    starts: list[np.ndarray]
+    tokens: int = 0              # positions counted (markers included)
+    first: np.ndarray | None = None  # first position of each word id in the part, -1 absent
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the arrays."""
+        return sum(a.nbytes for a in (*self.words, *self.count, *self.starts))
+
+
+def count_tokens(toks: Tokens, vocab: Vocab, order: int) -> Run:
+    """Count every n-gram of a tokenised part with the (compiled) counter."""
+    seq, unit_start = toks.sequence(vocab)
+    V = len(vocab)
+    tables = count_ngrams(seq, unit_start, order, V)
+    words = ngram_words([t.keys for t in tables], V)
+    return Run([w.astype(np.int32) for w in words], [t.count for t in tables],
+               [t.starts for t in tables], len(seq), first_positions(seq, V))
+
+
+def merge_order(words: list[np.ndarray], count: list[np.ndarray], starts: list[np.ndarray]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge parts of one order (each sorted or not): distinct rows, summed counts, OR'd
+    starts, in lexicographic order."""
+    w = np.concatenate(words) if len(words) > 1 else words[0]
+    c = np.concatenate(count) if len(count) > 1 else count[0]
+    s = np.concatenate(starts) if len(starts) > 1 else starts[0]
+    if len(w) == 0:
+        return w, c, s
+    perm = np.lexsort(w.T[::-1])
+    w, c, s = w[perm], c[perm], s[perm]
+    new = np.empty(len(w), dtype=bool)
+    new[0] = True
+    np.any(w[1:] != w[:-1], axis=1, out=new[1:])
+    at = np.nonzero(new)[0]
+    return w[at], np.add.reduceat(c, at), np.logical_or.reduceat(s, at)
+
+
+def merge_runs(runs: list[Run]) -> Run:
+    """All runs merged into one (in memory)."""
+    order = len(runs[0].words)
+    merged = Run([runs[0].words[0]], [np.sum([r.count[0] for r in runs], axis=0)],
+                 [np.logical_or.reduce([r.starts[0] for r in runs])],
+                 sum(r.tokens for r in runs))
+    for n in range(1, order):
+        w, c, s = merge_order([r.words[n] for r in runs], [r.count[n] for r in runs],
+                              [r.starts[n] for r in runs])
+        merged.words.append(w)
+        merged.count.append(c)
+        merged.starts.append(s)
+    return merged
+
+
+def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
+    """The OrderCounts tables (keys, suffix rows, counts, starts) of merged counts."""
+    V = np.int64(vocab_size)
+    out = [OrderCounts(np.arange(vocab_size, dtype=np.int64),
+                       np.full(vocab_size, -1, dtype=np.int64),
+                       run.count[0].astype(np.int64), run.starts[0].astype(bool))]
+    for n in range(2, len(run.words) + 1):
+        w = run.words[n - 1]
+        row = w[:, 0].astype(np.int64)  # row of the (n-1)-word prefix, order by order
+        for k in range(1, n - 1):
+            row = lookup(out[k].keys, row * V + w[:, k])
+        suffix = w[:, 1].astype(np.int64)  # row of the n-gram without its first word
+        for k in range(2, n):
+            suffix = lookup(out[k - 1].keys, suffix * V + w[:, k])
+        keys = row * V + w[:, n - 1]
+        if len(keys) and ((row < 0).any() or (suffix < 0).any() or (np.diff(keys) <= 0).any()):
+            raise ValueError(f"order {n}: merged counts are inconsistent")
+        out.append(OrderCounts(keys, suffix, run.count[n - 1].astype(np.int64),
+                               run.starts[n - 1].astype(bool)))
+    return out

@@ -1,0 +1,55 @@
+"""``python -m bench``: each bench script is a section, its BENCH literal read, never run."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def entry():
+    spec = importlib.util.spec_from_file_location("bench_entry", REPO / "bench" / "__main__.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_bench_script_is_listed_with_its_commands() -> None:
+    out = subprocess.run([sys.executable, "-m", "bench", "--list"], cwd=REPO, text=True,
+                         capture_output=True, timeout=60, check=True).stdout
+    scripts = [p.stem for p in (REPO / "bench").glob("*.py")
+               if not p.name.startswith("_") and p.name != "benchutil.py"]
+    for name in scripts:
+        assert f"bench/{name}.py" in out
+    assert "python bench/rnn_train_charlm.py --seed 0" in out  # a README row's full command
+
+
+def test_the_convention(tmp_path: Path) -> None:
+    e = entry()
+    plain, declared, off, bad = (tmp_path / f"{n}.py" for n in ("plain", "declared", "off", "bad"))
+    plain.write_text("print('hi')\n")
+    declared.write_text("import os\nBENCH = {'quick': None, 'full': [['--a'], []]}\n"
+                        "raise SystemExit('never run')\n")
+    off.write_text("BENCH = None\n")
+    bad.write_text("BENCH = ['--quick']\n")
+    assert e.commands("plain", e.declared(plain), quick=True) == [["--quick"]]
+    assert e.commands("plain", e.declared(plain), quick=False) == [[]]
+    assert e.commands("declared", e.declared(declared), quick=True) == []
+    assert e.commands("declared", e.declared(declared), quick=False) == [["--a"], []]
+    assert e.commands("off", e.declared(off), quick=True) == []
+    try:
+        e.declared(bad)
+    except SystemExit as exc:
+        assert "BENCH must be a dict" in str(exc)
+    else:
+        raise AssertionError("a list BENCH was accepted")
+
+
+def test_unknown_section_is_refused() -> None:
+    r = subprocess.run([sys.executable, "-m", "bench", "--quick", "--only", "nope"], cwd=REPO,
+                       text=True, capture_output=True, timeout=60)
+    assert r.returncode == 2 and "unknown section(s) nope" in r.stderr
