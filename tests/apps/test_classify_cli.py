@@ -87,8 +87,8 @@ def test_exact_resume(toy: Path, tmp_path: Path) -> None:
 
 def test_config_toml_and_overrides(toy: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "run.toml"
-    cfg.write_text('valid_frac = 0.2\nclass_weight = 1.0\n[model]\nkind = "lstm_scratch"\n'
-                   'num_hiddens = 9\n[train]\nepochs = 1\n')
+    cfg.write_text('valid-frac = 0.2\nclass_weight = 1.0\nmodel = "lstm_scratch"\n'
+                   'hidden = 9\nepochs = 1\n')
     assert _train(toy, tmp_path / "r", "--config", str(cfg), "--hidden", "10") == 0
     ckpt = torch.load(tmp_path / "r" / "last.pt", weights_only=True)
     model = ckpt["model_config"]["config"]
@@ -103,7 +103,7 @@ def test_config_toml_and_overrides(toy: Path, tmp_path: Path) -> None:
     (["eval", "{ckpt}"], "give --data"),
     (["predict", "{toy}", "x"], "checkpoint"),
     (["train", "--data", "{toy}", "--out", "{tmp}/c", "--config", "{bad_toml}"],
-     "unknown setting"),
+     "unknown option(s) hiden"),
     (["train", "--out", "{tmp}/none", "--resume"], "does not exist"),
     (["train", "--data", "{toy}", "--out", "{tmp}/m", "--model", "transformer"],
      "unknown cell kind"),

@@ -21,6 +21,7 @@ from seqlm.cli.common import (
     run_folder,
     seed_everything,
 )
+from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError
 
 app = typer.Typer(help="Sequence classification: a text -> one class (e.g. a name's language).",
@@ -29,25 +30,33 @@ app = typer.Typer(help="Sequence classification: a text -> one class (e.g. a nam
 TABLES = ("model", "train")
 
 
-def _settings(config: str | None, given: dict[str, Any], model: dict[str, Any],
-              train: dict[str, Any]) -> tuple[Any, Any]:
-    """(ClassifySettings, TrainConfig) from defaults < the TOML file < the given options."""
-    from seqlm.apps.classify.train import TRAIN_DEFAULTS, ClassifySettings, ModelOptions
-    from seqlm.apps.common.config import layered, read_toml
-    from seqlm.apps.common.transfer import lm_cell_options
-    from seqlm.train import TrainConfig
+SETTINGS = ("data", "valid", "valid_frac", "test_frac", "split_seed", "group_duplicates",
+            "label_frac", "level", "min_freq", "seed", "batch_size", "bucket", "sampling",
+            "class_weight", "label_smoothing", "init_from", "init_from_backward",
+            "discriminative", "gradual_unfreeze")
+# option name -> ModelOptions / TrainConfig field
+MODEL = {"model": "kind", "hidden": "num_hiddens", "embed": "embed_size", "layers": "num_layers",
+         "bidirectional": "bidirectional", "dropout": "dropout", "weight_drop": "weight_drop",
+         "pool": "pool", "head_dropout": "head_dropout"}
+LOOP = {"epochs": "epochs", "optimizer": "optimizer", "lr": "lr",
+        "weight_decay": "weight_decay", "clip": "clip", "patience": "early_stop_patience",
+        "time_limit": "time_limit_s", "ema": "ema_decay", "device": "device",
+        "progress": "progress"}
 
-    toml = read_toml(config)
-    extra_tables = [k for k, v in toml.items() if isinstance(v, dict) and k not in TABLES]
-    if extra_tables:
-        raise ConfigError(f"unknown table(s) in {config}: {', '.join(extra_tables)}; "
-                          f"use {', '.join(TABLES)}")
-    s = layered({}, toml, given, None, ClassifySettings)
-    lm = s.get("init_from")
-    cell = lm_cell_options(lm) if lm else {}  # the LM's cell, unless the options say otherwise
-    s["model"] = layered(cell, toml, model, "model", ModelOptions)
-    tc = TrainConfig.from_dict(layered(TRAIN_DEFAULTS, toml, train, "train", TrainConfig))
-    return ClassifySettings.from_dict(s), tc
+
+def _settings(o: dict[str, Any]) -> tuple[Any, Any]:
+    """(ClassifySettings, TrainConfig): the options given (command line, then the --config
+    file) over classify's defaults; with --init-from the LM's cell is the model's default."""
+    from seqlm.apps.classify.train import ClassifySettings, ModelOptions, train_config
+    from seqlm.apps.common.transfer import lm_cell_options
+    from seqlm.registry import config_to_dict
+
+    given = {k: o[k] for k in SETTINGS if o.get(k) is not None}
+    model = {**config_to_dict(ModelOptions()),
+             **(lm_cell_options(given["init_from"]) if given.get("init_from") else {}),
+             **{f: o[k] for k, f in MODEL.items() if o.get(k) is not None}}
+    tc = train_config(**{f: o[k] for k, f in LOOP.items() if o.get(k) is not None})
+    return ClassifySettings.from_dict({**given, "model": model}), tc
 
 
 def _epoch_line(row: dict[str, Any]) -> None:
@@ -60,13 +69,14 @@ def _epoch_line(row: dict[str, Any]) -> None:
 
 @app.command()
 def train(
+    ctx: typer.Context,
     out: str = typer.Option(..., "--out", help="Run folder: best.pt, last.pt, logs, plots."),
     data: str = typer.Option(None, "--data",
                              help="TSV (text<TAB>label), a folder of LABEL.txt files, or "
                                   "'names'."),
     valid: str = typer.Option(None, "--valid",
                               help="Validation examples (else held out of --data)."),
-    config: str = typer.Option(None, "--config", help="TOML file of these settings."),
+    config: Path = ConfigOption,
     valid_frac: float = bounded_float(None, "--valid-frac", hi=0.9,
                                       help="Held-out validation fraction [0.1]."),
     test_frac: float = bounded_float(None, "--test-frac", hi=0.9,
@@ -156,20 +166,7 @@ def train(
         tc = TrainConfig.from_dict(ckpt["train_config"], device=device, progress=progress,
                                    **over)
     else:
-        given = {"data": data, "valid": valid, "valid_frac": valid_frac, "test_frac": test_frac,
-                 "split_seed": split_seed, "group_duplicates": group_duplicates,
-                 "label_frac": label_frac, "level": level, "min_freq": min_freq, "seed": seed,
-                 "batch_size": batch_size, "bucket": bucket, "sampling": sampling,
-                 "class_weight": class_weight, "label_smoothing": label_smoothing,
-                 "init_from": init_from, "init_from_backward": init_from_backward,
-                 "discriminative": discriminative, "gradual_unfreeze": gradual_unfreeze}
-        arch = {"kind": model, "num_hiddens": hidden, "embed_size": embed, "num_layers": layers,
-                "bidirectional": bidirectional, "dropout": dropout, "weight_drop": weight_drop,
-                "pool": pool, "head_dropout": head_dropout}
-        loop = {"epochs": epochs, "optimizer": optimizer, "lr": lr, "weight_decay": weight_decay,
-                "clip": clip, "early_stop_patience": patience, "time_limit_s": time_limit,
-                "ema_decay": ema, "device": device, "progress": progress}
-        s, tc = _settings(config, given, arch, loop)
+        s, tc = _settings(options(ctx, config))
     seed_everything(s.seed, threads)
     _, _, result = fit_classifier(s, tc, folder, resume=last if resume else None,
                                   on_epoch=_epoch_line, announce=echo, cpu_limit=cpu_limit)

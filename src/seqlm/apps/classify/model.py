@@ -3,33 +3,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import torch
 from torch import nn
 
-from seqlm.apps.common.encoder import EncoderConfig, SequenceEncoder
+from seqlm.apps.common.encoder import EncoderConfig, EncoderOptions, SequenceEncoder
 from seqlm.apps.common.registry import MODELS
 from seqlm.errors import ConfigError
 from seqlm.registry import config_to_dict
 
 
-@dataclass
-class ClassifierConfig:
-    """The encoder's settings plus the head: ``num_classes``, ``head_dropout``."""
+@dataclass(kw_only=True)
+class ModelOptions(EncoderOptions):
+    """The classifier's architecture (vocabulary and class count come from the data): the
+    encoder's, with classify's defaults, plus ``head_dropout`` before the output layer."""
+
+    dropout: float = 0.2
+    pool: str = "max+mean"
+    head_dropout: float = 0.3
+
+
+@dataclass(kw_only=True)
+class ClassifierConfig(ModelOptions):
+    """The registered classifier's config: its architecture, vocabulary size, class count."""
 
     vocab_size: int
     num_classes: int
-    kind: str = "lstm"
-    num_hiddens: int = 128
-    embed_size: int = 64
-    num_layers: int = 1
-    bidirectional: bool = True
-    dropout: float = 0.0
-    weight_drop: float = 0.0
-    pool: str = "max+mean"
-    head_dropout: float = 0.2
 
     def __post_init__(self) -> None:
         self.encoder_config()  # validates the encoder part
@@ -40,9 +41,8 @@ class ClassifierConfig:
             raise ConfigError(f"head_dropout must be in [0, 1), got {self.head_dropout!r}")
 
     def encoder_config(self) -> EncoderConfig:
-        keep = {k: v for k, v in config_to_dict(self).items()
-                if k not in ("num_classes", "head_dropout")}
-        return EncoderConfig(**keep)
+        names = {f.name for f in fields(EncoderConfig)}
+        return EncoderConfig(**{k: v for k, v in config_to_dict(self).items() if k in names})
 
 
 @MODELS.register("classifier", config=ClassifierConfig)

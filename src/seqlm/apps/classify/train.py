@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from seqlm.apps.classify.data import Examples, read_examples
-from seqlm.apps.classify.model import ClassifierConfig, SequenceClassifier
+from seqlm.apps.classify.model import ClassifierConfig, ModelOptions, SequenceClassifier
 from seqlm.apps.classify.split import stratified_split
 from seqlm.apps.common import (
     LabelledBatches,
@@ -46,21 +46,6 @@ def train_config(**overrides: Any) -> Any:
     from seqlm.train import TrainConfig
 
     return TrainConfig.from_dict({**TRAIN_DEFAULTS, **overrides})
-
-
-@dataclass
-class ModelOptions:
-    """The classifier's architecture (vocabulary and class count come from the data)."""
-
-    kind: str = "lstm"
-    num_hiddens: int = 128
-    embed_size: int = 64
-    num_layers: int = 1
-    bidirectional: bool = True
-    dropout: float = 0.2
-    weight_drop: float = 0.0
-    pool: str = "max+mean"
-    head_dropout: float = 0.3
 
 
 @dataclass
@@ -214,10 +199,13 @@ def fit_classifier(s: ClassifySettings, train_config: Any, out: str | os.PathLik
     ``last.pt`` resumable, ``best.pt`` the best completed epoch) once this process has used
     that many CPU seconds since training began -- a budget a loaded machine cannot shrink.
     """
+    import torch
+
     from seqlm.apps.common.finetune import unfreeze
     from seqlm.train import load_checkpoint
 
     data = prepare(s)
+    torch.manual_seed(s.seed)  # the model's initial weights follow the settings' seed
     model = build_model(s, data)
     if announce is not None:
         for line in describe(data, model):

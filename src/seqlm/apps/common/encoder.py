@@ -27,15 +27,12 @@ POOLS = ("last", "mean", "max")
 TORCH_KINDS = ("rnn", "gru", "lstm")
 
 
-@dataclass
-class EncoderConfig:
-    """The encoder's settings (saved in checkpoints as a dict; ``from_dict`` rebuilds them).
+@dataclass(kw_only=True)
+class EncoderOptions:
+    """The encoder's architecture: ``kind`` any seqlm.rnn model kind (rnn_scratch,
+    gru_scratch, lstm_scratch, rnn, gru, lstm); ``embed_size`` 0 feeds one-hot ids;
+    ``pool``: '+'-joined subset of last, mean, max."""
 
-    ``kind``: any seqlm.rnn model kind (rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm);
-    ``embed_size`` 0 feeds one-hot ids; ``pool``: '+'-joined subset of last, mean, max.
-    """
-
-    vocab_size: int
     kind: str = "lstm"
     num_hiddens: int = 128
     embed_size: int = 64
@@ -44,6 +41,14 @@ class EncoderConfig:
     dropout: float = 0.0
     weight_drop: float = 0.0
     pool: str = "last"
+
+
+@dataclass(kw_only=True)
+class EncoderConfig(EncoderOptions):
+    """The encoder's settings: its architecture over a vocabulary of ``vocab_size`` tokens
+    (saved in checkpoints as a dict; ``from_dict`` rebuilds them)."""
+
+    vocab_size: int
 
     def __post_init__(self) -> None:
         from seqlm.rnn import KINDS
