@@ -7,7 +7,7 @@ from seqlm.demo.context import DemoContext, demo_section
 QUICK_NAMES = 4000  # --quick trains on this many names, one epoch
 
 
-@demo_section("classify", order=35)
+@demo_section("classify", order=50)
 def run(ctx: DemoContext) -> None:
     """Train a small bidirectional GRU on surnames (seconds) and compare it with the majority."""
     import numpy as np
