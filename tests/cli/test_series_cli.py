@@ -35,8 +35,8 @@ def test_fit_then_predict_modes(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert rc == 0 and "linear-ar(aic=" in out and model.is_file()
     rc, out, _ = run(["series", "predict", str(model), "--seed", "3"], capsys)
     lines = out.strip().splitlines()
-    assert rc == 0 and lines[0] == "index,k,observed,prediction" and len(lines) == 1 + 396
-    assert lines[1].startswith("604,1,")
+    assert rc == 0 and lines[0] == "index,time,k,observed,prediction" and len(lines) == 1 + 396
+    assert lines[1].startswith("604,605,1,")  # the synthetic series' time is t = index + 1
     pred = tmp_path / "p.csv"
     rc, _, _ = run(["series", "predict", str(model), "--mode", "k-step", "--ks", "1,4",
                     "--interval", "0.9", "--out", str(pred), "--seed", "3"], capsys)
@@ -100,7 +100,7 @@ def test_bad_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
         ([*ev, str(tmp_path / "none.csv")], "no such file"),
         (["series", "predict", str(tmp_path / "none.pt")], "no such model file"),
         (["series", "fit", "synthetic", "--model", "ar,naive"], "one model"),
-        (["series", "fit", "synthetic", "--burn-in", "64"], "burn_in"),
+        (["series", "fit", "synthetic", "--model", "latent", "--burn-in", "64"], "burn_in"),
         (["series", "fit", "synthetic", "--model", "latent", "--lr", "nan", *FAST[2:]],
          "learning rate"),
     ]
@@ -115,7 +115,7 @@ def test_fit_resumes_from_a_checkpoint(capsys: pytest.CaptureFixture[str], tmp_p
     from seqlm.series.persist import load_model
 
     common = ["series", "fit", "sunspots", "--model", "latent", "--hidden", "4", "--device",
-              "cpu", "--threads", "1", "--seed", "5"]
+              "cpu", "--threads", "1", "--seed", "5", "--no-progress"]
     assert main([*common, "--epochs", "4", "--out", str(tmp_path / "a.pt")]) == 0
     assert main([*common, "--epochs", "2", "--run-dir", str(tmp_path / "run"),
                  "--out", str(tmp_path / "half.pt")]) == 0
@@ -141,3 +141,170 @@ def test_free_running_interval_widens(capsys: pytest.CaptureFixture[str], tmp_pa
     rows = list(csv.DictReader(out.strip().splitlines()))
     width = [float(r["upper"]) - float(r["lower"]) for r in rows]
     assert rc == 0 and len(rows) == 50 and width[-1] > width[0]
+
+
+def monthly_csv(tmp_path: Path, n: int = 72, header: bool = False) -> Path:
+    """A headerless monthly date,value file with a season and a trend."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    t = np.arange(n)
+    y = 100 + t + 10 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1, n)
+    rows = [f"{2000 + i // 12}-{i % 12 + 1:02d}-01,{v:.3f}" for i, v in enumerate(y)]
+    p = tmp_path / "monthly.csv"
+    p.write_text(("date,value\n" if header else "") + "\n".join(rows) + "\n")
+    return p
+
+
+@pytest.mark.parametrize("model", ["linear_ar", "auto"])
+def test_forecast_past_the_end_is_dated(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        model: str) -> None:
+    data = monthly_csv(tmp_path)
+    out = tmp_path / "f.csv"
+    rc, printed, err = run(["series", "forecast", str(data), "--model", model, "--horizon", "14",
+                            "--interval", "0.9", "--out", str(out), "--tau", "aic"], capsys)
+    assert rc == 0, err
+    rows = list(csv.DictReader(out.open()))
+    assert [r["index"] for r in rows] == [str(i) for i in range(72, 86)]  # no value was lost
+    assert rows[0]["time"] == "2006-01-01" and rows[-1]["time"] == "2007-02-01"
+    assert all(float(r["lower"]) < float(r["upper"]) for r in rows)
+    if model == "auto":  # every choice printed
+        assert "season: 12" in printed and "preprocess:" in printed and "lags:" in printed
+
+
+def test_evaluate_horizon_json_matches_a_hand_computation(capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    import json
+
+    import numpy as np
+
+    data = monthly_csv(tmp_path, header=True)
+    rc, out, _ = run(["series", "evaluate", str(data), "--models", "naive", "--horizon", "3",
+                      "--test", "20", "--json"], capsys)
+    assert rc == 0
+    res = json.loads(out)
+    y = np.array([float(r["value"]) for r in csv.DictReader(data.open())])
+    origins = np.arange(52, 72 - 3 + 1)  # train 52, test 20, h = 1..3
+    err = np.stack([y[o:o + 3] - y[o - 1] for o in origins])  # naive: the last value
+    pooled = next(s for s in res["scores"] if s["h"] == 0)
+    h2 = next(s for s in res["scores"] if s["h"] == 2)
+    assert pooled["rmse"] == pytest.approx(float(np.sqrt(np.mean(err**2))))
+    assert h2["mae"] == pytest.approx(float(np.mean(np.abs(err[:, 1]))))
+    scale = np.mean(np.abs(y[12:52] - y[:40]))  # seasonal naive MAE on the training part
+    assert pooled["mase"] == pytest.approx(float(np.mean(np.abs(err))) / scale)
+
+
+def test_outputs_never_overwrite_inputs(capsys: pytest.CaptureFixture[str],
+                                        tmp_path: Path) -> None:
+    import numpy as np
+
+    data = tmp_path / "d.npy"
+    np.save(data, np.sin(np.arange(200) / 5))
+    before = data.read_bytes()
+    model = tmp_path / "m.pt"
+    fit = ["series", "fit", str(data), "--model", "ar", "--out"]
+    cases = [([*fit, str(data)], "input"), ([*fit, str(tmp_path)], "existing folder"),
+             ([*fit, str(data / "x.pt")], "not a folder")]
+    for args, needle in cases:
+        rc, _, err = run(args, capsys)
+        assert_one_line_error(rc, err, needle)
+    assert data.read_bytes() == before
+    assert main(["series", "fit", str(data), "--model", "ar", "--out", str(model)]) == 0
+    saved = model.read_bytes()
+    rc, _, err = run(["series", "predict", str(model), "--out", str(model)], capsys)
+    assert_one_line_error(rc, err, "input")
+    assert model.read_bytes() == saved
+
+
+def test_damaged_inputs_are_one_line_errors(capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    import numpy as np
+
+    good = tmp_path / "m.pt"
+    assert main(["series", "fit", "sunspots", "--model", "ar", "--out", str(good)]) == 0
+    rec = torch.load(good, weights_only=True)
+    damaged = []
+    for i, change in enumerate([lambda r: r["model"].pop("meta"),
+                                lambda r: r["model"].pop("state"),
+                                lambda r: r.__setitem__("extra", [1, 2]),
+                                lambda r: r["model"]["meta"].pop("coef")]):
+        r = torch.load(good, weights_only=True)
+        change(r)
+        p = tmp_path / f"bad{i}.pt"
+        torch.save(r, p)
+        damaged.append(p)
+    assert rec["format"] == "seqlm-series-model/2"
+    empty, cplx, huge = tmp_path / "e.npy", tmp_path / "c.npy", tmp_path / "h.csv"
+    np.save(empty, np.zeros(0))
+    np.save(cplx, np.arange(30) + 1j)
+    huge.write_text("v\n" + "\n".join(["1e308", "-1e308"] * 30) + "\n")
+    lm_ckpt = tmp_path / "lm.pt"
+    torch.save({"format": "seqlm.checkpoint/1", "epoch": 1, "optimizer_state": {},
+                "model_state": {"embedding.weight": torch.zeros(3, 2)}}, lm_ckpt)
+    cases = [(["series", "predict", str(p)], "damaged") for p in damaged] + [
+        (["series", "fit", str(empty), "--model", "ar"], "empty"),
+        (["series", "fit", str(cplx), "--model", "ar"], "complex"),
+        (["series", "plot", str(huge), "--model", "ar", "--out", str(tmp_path / "pl")],
+         "too large"),
+        (["series", "fit", "sunspots", "--model", "latent", "--resume", str(lm_ckpt),
+          "--no-progress", *FAST], "lm.pt"),
+        (["series", "forecast", "sunspots", "--horizon", "1000000000"], "horizon"),
+        (["series", "evaluate", "sunspots", "--season", "1000000000"], "season"),
+        (["series", "predict", str(good), "--mode", "free", "--horizon", "1000000000"],
+         "horizon"),
+    ]
+    for args, needle in cases:
+        rc, _, err = run(args, capsys)
+        assert_one_line_error(rc, err, needle)
+
+
+def test_a_model_registered_from_this_file_alone(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    """Issue 11's "how to add a series model": one class here, then fit/save/load/CLI work."""
+    from typing import Any
+
+    import numpy as np
+
+    from seqlm.series.models.base import MarkovForecaster
+    from seqlm.series.models.registry import SERIES, register
+    from seqlm.series.persist import load_model
+
+    @register("toy_mean")
+    class ToyMean(MarkovForecaster):
+        """x_t predicted by the mean of the last ``tau`` values (tau from --tau)."""
+
+        def __init__(self, tau: int = 3) -> None:
+            self.tau, self.name = tau, f"toy-mean({tau})"
+
+        @classmethod
+        def from_options(cls, opts: dict[str, Any]) -> ToyMean:
+            return cls(int(opts["tau"]))
+
+        def fit(self, y_train: Any, y_valid: Any = None) -> ToyMean:
+            return self
+
+        def predict_windows(self, windows: np.ndarray) -> np.ndarray:
+            return windows.mean(axis=1)
+
+        def meta(self) -> dict[str, Any]:
+            return {"tau": self.tau}
+
+        @classmethod
+        def restore(cls, meta: dict[str, Any], state: dict[str, Any]) -> ToyMean:
+            return cls(int(meta["tau"]))
+
+    try:
+        model = tmp_path / "toy.pt"
+        rc, out, _ = run(["series", "fit", "sunspots", "--model", "toy_mean", "--tau", "2",
+                          "--out", str(model)], capsys)
+        assert rc == 0 and "toy-mean(2)" in out
+        loaded, _ = load_model(model)
+        assert isinstance(loaded, ToyMean) and loaded.tau == 2
+        rc, out, _ = run(["series", "predict", str(model), "--start", "100"], capsys)
+        row = out.strip().splitlines()[1].split(",")  # index,time,k,observed,prediction
+        from seqlm.series.datasets import load_dataset
+
+        y = load_dataset("sunspots").values
+        assert rc == 0 and float(row[4]) == pytest.approx((y[98] + y[99]) / 2, rel=1e-5)
+    finally:
+        SERIES.unregister("toy_mean")

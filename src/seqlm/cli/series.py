@@ -8,21 +8,32 @@ from typing import Any
 import numpy as np
 import typer
 
-from seqlm.cli.common import echo, seed_everything
+from seqlm.cli.common import echo, emit_json, output_file, seed_everything
 from seqlm.errors import ConfigError, DataError
-from seqlm.io import atomic_write
+from seqlm.io import atomic_write, check_output_dir
 
-app = typer.Typer(help="Real-valued series: Markov MLP, linear AR, latent RNN, k-step prediction.",
+EXAMPLES = "\b\nExample:\n  "
+
+app = typer.Typer(help="Real-valued series: auto (the default), linear AR, Markov MLP, latent "
+                  "RNN; k-step prediction and forecasts past the end of the data.",
                   no_args_is_help=True)
+MODEL_HELP = ("auto (default: chooses preprocessing, lags and a neural residual on validation) | "
+              "naive | seasonal_naive | linear_ar (alias ar) | mlp | latent.")
+MAX_SEASON = 10_000
 
 DATA = typer.Argument(..., help="synthetic | sunspots | co2 | nile | a .csv or .npy file.")
 COLUMN = typer.Option(None, "--column", help="CSV column (name or 0-based index).")
 TIME_COLUMN = typer.Option(None, "--time-column", help="CSV column with time labels.")
 FILL = typer.Option("error", "--fill", help="Missing CSV values: error|ffill|interpolate|drop.")
-SEASON = typer.Option(None, "--season", help="Season length (seasonal-naive baseline).")
+SEASON = typer.Option(None, "--season", min=1, max=MAX_SEASON,
+                      help="Season length (default: from the dates or detected by auto).")
+HORIZON = typer.Option(12, "--horizon", min=1, max=100_000,
+                       help="Steps ahead auto validates (and forecast predicts).")
+MAX_LAGS = typer.Option(None, "--max-lags", min=1, max=1000,
+                        help="Largest lag order AIC may choose (default: max(12, 2*season+1)).")
 TEST = typer.Option("0.2", "--test", help="Test span: a fraction (0.2) or a count (the book: 396).")
 VALID = typer.Option("0", "--valid", help="Validation span before the test span (early stop).")
-TAU = typer.Option("4", "--tau", help="Lags tau (ar also takes 'aic').")
+TAU = typer.Option("4", "--tau", help="Lags tau of ar/mlp ('aic': the order AIC picks).")
 SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same numbers.")
 DEVICE = typer.Option("auto", "--device", help="auto | cpu | cuda.")
 THREADS = typer.Option(0, "--threads", min=0, help="CPU threads for torch (0 = default).")
@@ -72,16 +83,16 @@ def _split(n: int, tau: int, test: str, valid: str) -> Any:
 
 def _models(names: str, tau: str, season: int | None, hidden: int, cell: str, epochs: int | None,
             lr: float | None, clip: float, seed: int, device: str, progress: bool = False,
-            seq_len: int = 64, burn_in: int = 16) -> dict[str, Any]:
+            seq_len: int = 64, burn_in: int = 16, **extra: Any) -> dict[str, Any]:
     from seqlm.series.build import build_model, parse_tau
 
     t = parse_tau(tau)
-    out = {}
+    out: dict[str, Any] = {}
     for name in [n.strip() for n in names.split(",") if n.strip()]:
         m = build_model(name, t, season, hidden, cell, seq_len=seq_len, burn_in=burn_in,
                         epochs=epochs, lr=lr, clip=clip, seed=seed, device=device,
-                        progress=progress)
-        out[m.name] = m
+                        progress=progress, **extra)
+        out[f"{name}:{m.name}" if m.name in {x.name for x in out.values()} else m.name] = m
     if not out:
         raise ConfigError("give at least one model")
     return out
@@ -93,6 +104,23 @@ def _one(models: dict[str, Any]) -> Any:
     return next(iter(models.values()))
 
 
+def _check_out(out: Path | None, *inputs: str | Path | None, folder: bool = False) -> None:
+    """Refuse an output that is an input, a folder (a file, for a folder output), or lies
+    under a file: one line, before any work (seqlm.io's shared checks)."""
+    if out is None:
+        return
+    if folder:
+        check_output_dir(out, what="--out folder")
+    else:
+        output_file(out, tuple(i for i in inputs if i is not None), what="--out",
+                    stdout_ok=False)
+
+
+def _write(out: Path, text: str) -> None:
+    with atomic_write(out) as fh:
+        fh.write(text)
+
+
 def _min_tau(tau: str) -> int:
     from seqlm.series.build import parse_tau
 
@@ -100,21 +128,41 @@ def _min_tau(tau: str) -> int:
     return 1 if t == "aic" else int(t)
 
 
-@app.command("fit")
+PREPROCESS = {
+    "difference": typer.Option(0, "--difference", min=0, max=2,
+                               help="Difference d times before fitting (undone at prediction)."),
+    "seasonal_difference": typer.Option(0, "--seasonal-difference", min=0, max=1,
+                                        help="Seasonal differences (needs --season)."),
+    "detrend": typer.Option(False, "--detrend", help="Remove a linear trend fitted on the "
+                            "training values (added back at prediction)."),
+    "window_norm": typer.Option(False, "--window-norm", help="mlp: normalise each window by "
+                                "its own mean and spread (RevIN-style)."),
+}
+
+
+@app.command("fit", epilog=EXAMPLES + "seqlm series fit co2 --out co2.pt  (auto; prints its "
+             "choices)")
 def fit_cmd(
     data: str = DATA,
-    model: str = typer.Option("latent", "--model", help="naive|seasonal-naive|ar|mlp|latent."),
+    model: str = typer.Option("auto", "--model", help=MODEL_HELP),
     out: Path = typer.Option(Path("series-model.pt"), "--out", help="Where to save the model."),
     tau: str = TAU, test: str = TEST, valid: str = VALID,
     column: str = COLUMN, time_column: str = TIME_COLUMN,
-    fill: str = FILL, season: int = SEASON, hidden: int = HIDDEN, cell: str = CELL,
+    fill: str = FILL, season: int = SEASON, horizon: int = HORIZON, max_lags: int = MAX_LAGS,
+    hidden: int = HIDDEN, cell: str = CELL,
     seq_len: int = SEQ_LEN, burn_in: int = BURN_IN, epochs: int = EPOCHS, lr: float = LR,
     clip: float = CLIP, seed: int = SEED,
     device: str = DEVICE, threads: int = THREADS,
     run_dir: Path = typer.Option(None, "--run-dir", help="Keep training checkpoints and logs "
                                  "here (neural models; Ctrl-C saves, --resume continues)."),
     resume: Path = typer.Option(None, "--resume", help="Continue from this checkpoint."),
-    progress: bool = typer.Option(False, "--progress", help="Show a progress bar."),
+    refit: bool = typer.Option(False, "--refit", help="After reporting the test error, refit "
+                               "on the whole series (for forecasting) before saving."),
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show a progress bar (neural models)."),
+    difference: int = PREPROCESS["difference"],
+    seasonal_difference: int = PREPROCESS["seasonal_difference"],
+    detrend: bool = PREPROCESS["detrend"], window_norm: bool = PREPROCESS["window_norm"],
 ) -> None:
     """Fit one model on the training part of a chronological split and save it."""
     from seqlm.series.experiment import fit_split
@@ -122,133 +170,214 @@ def fit_cmd(
     from seqlm.series.predict import one_step
 
     seed_everything(seed, threads)
+    _check_out(out, data, resume)
     spec = _data_spec(data, column, time_column, fill, season, seed)
-    y = _load(spec).values
+    series = _load(spec)
+    y = series.values
     split = _split(len(y), _min_tau(tau), test, valid)
-    m = _one(_models(model, tau, season, hidden, cell, epochs, lr, clip, seed, device,
-                     progress, seq_len, burn_in))
-    neural = model in ("mlp", "latent")
+    m = _one(_models(model, tau, season or series.season, hidden, cell, epochs, lr, clip, seed,
+                     device, progress, seq_len, burn_in, horizon=horizon, max_lags=max_lags,
+                     difference=difference, seasonal_difference=seasonal_difference,
+                     detrend=detrend, window_norm=window_norm))
+    neural = getattr(type(m), "kind", "") in ("mlp", "latent")
     if (run_dir is not None or resume is not None) and not neural:
-        raise ConfigError("--run-dir and --resume apply to the neural models (mlp, latent)")
+        raise ConfigError("--run-dir and --resume apply to the neural models (mlp, latent) "
+                          "without preprocessing options")
     if resume is not None and not resume.is_file():
         raise DataError(f"no such checkpoint: {resume}")
-    fit_split(m, y, split, **({"out": run_dir, "resume": resume} if neural else {}))
-    save_model(m, out, extra={"data": spec, "split": [split.n, split.train_end,
-                                                      split.test_start]})
+    try:
+        fit_split(m, y, split, **({"out": run_dir, "resume": resume} if neural else {}))
+    except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
+        if resume is None:
+            raise
+        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        raise DataError(f"--resume {resume}: not a checkpoint of this {model} model "
+                        f"({type(exc).__name__}: {first})") from None
+    _print_choices(m)
     start = max(m.min_history, split.test_start)
     test_mse = float(np.mean((one_step(m, y, start) - y[start:]) ** 2))
-    echo(f"{m.name}: fitted on {split.train_end} values, 1-step test MSE {test_mse:.4g} "
-         f"({len(y) - start} targets); saved {out}")
+    msg = (f"{m.name}: fitted on {split.train_end} values, 1-step test MSE {test_mse:.4g} "
+           f"({len(y) - start} targets)")
+    if refit:
+        m.fit(y)
+        msg += f"; refitted on all {len(y)} values"
+    save_model(m, out, extra={"data": spec, "split": [split.n, split.train_end,
+                                                      split.test_start], "refit": refit})
+    echo(f"{msg}; saved {out}")
 
 
-@app.command("predict")
+def _print_choices(model: Any) -> None:
+    for line in getattr(model, "describe", lambda: [])():
+        echo(f"  {line}")
+
+
+@app.command("forecast", epilog=EXAMPLES + "seqlm series forecast sales.csv --horizon 12 "
+             "--interval 0.9 --out next.csv")
+def forecast_cmd(
+    data: str = DATA,
+    model: str = typer.Option("auto", "--model", help=MODEL_HELP),
+    horizon: int = HORIZON,
+    interval: float = typer.Option(None, "--interval", help="Add a prediction interval at "
+                                   "this level (e.g. 0.9)."),
+    out: Path = typer.Option(None, "--out", help="Write the forecast as CSV here."),
+    save: Path = typer.Option(None, "--save", help="Also save the fitted model here."),
+    tau: str = TAU, column: str = COLUMN, time_column: str = TIME_COLUMN, fill: str = FILL,
+    season: int = SEASON, max_lags: int = MAX_LAGS, hidden: int = HIDDEN, cell: str = CELL,
+    seq_len: int = SEQ_LEN, burn_in: int = BURN_IN, epochs: int = EPOCHS, lr: float = LR,
+    clip: float = CLIP, seed: int = SEED, device: str = DEVICE, threads: int = THREADS,
+) -> None:
+    """Fit on the whole series and predict the next --horizon values (dated when it has dates)."""
+    from seqlm.series.forecast import forecast
+    from seqlm.series.persist import save_model
+
+    seed_everything(seed, threads)
+    if interval is not None and not 0 < interval < 1:
+        raise ConfigError(f"--interval must be in (0, 1), got {interval}")
+    _check_out(out, data)
+    _check_out(save, data)
+    spec = _data_spec(data, column, time_column, fill, season, seed)
+    series = _load(spec)
+    m = _one(_models(model, tau, season or series.season, hidden, cell, epochs, lr, clip, seed,
+                     device, False, seq_len, burn_in, horizon=horizon, max_lags=max_lags))
+    m.fit(series.values)
+    _print_choices(m)
+    fc = forecast(m, series, horizon, interval)
+    if save is not None:
+        save_model(m, save, extra={"data": spec, "split": [len(series), len(series),
+                                                           len(series)], "refit": True})
+    if fc.note:
+        echo(f"# {fc.note}")
+    if out is not None:
+        _write(out, fc.csv())
+        echo(f"{m.name}: wrote {horizon} forecasts to {out}")
+    else:
+        echo(fc.csv().rstrip("\n"))
+
+
+@app.command("predict", epilog=EXAMPLES + "seqlm series predict model.pt --mode k-step --ks 1,4 "
+             "--interval 0.9 --out preds.csv")
 def predict_cmd(
     model_file: Path = typer.Argument(..., help="A model saved by 'seqlm series fit'."),
     data: str = typer.Option(None, "--data", help="Series to predict (default: the fit's data)."),
     mode: str = typer.Option("one-step", "--mode", help="one-step | free | k-step."),
     start: int = typer.Option(None, "--start", help="First predicted index (default: test start)."),
     ks: str = typer.Option("1,4,16,64", "--ks", help="k values for --mode k-step."),
-    horizon: int = typer.Option(None, "--horizon", help="Steps for --mode free (default: to end)."),
+    horizon: int = typer.Option(None, "--horizon", min=1, max=100_000,
+                                help="Steps for --mode free (default: to the end)."),
     interval: float = typer.Option(None, "--interval", help="Add a residual-quantile interval "
                                    "at this level (e.g. 0.9), calibrated before --start."),
     out: Path = typer.Option(None, "--out", help="Write predictions as CSV here."),
     column: str = COLUMN, time_column: str = TIME_COLUMN, fill: str = FILL, seed: int = SEED,
 ) -> None:
     """Predict with a saved model: one-step, free-running, or k-step-ahead over a span."""
-    from seqlm.series.intervals import residual_quantiles
     from seqlm.series.persist import load_model
-    from seqlm.series.predict import check_ks, free_running, k_step, one_step
+    from seqlm.series.predictions import default_start, predict_rows, rows_csv
 
     seed_everything(seed)
+    _check_out(out, model_file, data)
     m, extra = load_model(model_file)
     spec = dict(extra.get("data") or {})
     if data is not None or not spec:
         spec = _data_spec(data or "synthetic", column, time_column, fill, None, seed)
-    y = _load(spec).values
+    series = _load(spec)
+    y = series.values
     split = extra.get("split")
-    start = start if start is not None else (split[2] if split and split[0] == len(y)
-                                             else len(y) - max(1, len(y) // 5))
-    if not m.min_history <= start < len(y):
-        raise DataError(f"--start must lie in [{m.min_history}, {len(y) - 1}], got {start}")
-    rows: list[tuple[int, int | str, float]] = []
-    if mode == "one-step":
-        rows = [(start + i, 1, p) for i, p in enumerate(one_step(m, y, start))]
-    elif mode == "free":
-        stop = len(y) if horizon is None else start + horizon
-        if horizon is not None and horizon < 1:
-            raise ConfigError(f"--horizon must be >= 1, got {horizon}")
-        rows = [(start + i, "free", p) for i, p in enumerate(free_running(m, y, start, stop))]
-    elif mode == "k-step":
-        res = k_step(m, y, check_ks(_ints(ks, "--ks"), len(y) - start), start)
-        rows = [(int(t), k, p) for k in res.pred for t, p in zip(res.targets[k], res.pred[k],
-                                                                  strict=True)]
-    else:
-        raise ConfigError(f"--mode must be one-step, free or k-step, got {mode!r}")
-    bounds: dict[int, tuple[float, float]] = {}
-
-    def steps(t: int, k: int | str) -> int:  # free-running: the j-th value is a j-step forecast
-        return t - start + 1 if k == "free" else int(k)
-
-    if interval is not None:
-        kset = sorted({steps(t, k) for t, k, _ in rows})
-        calib = max(m.min_history, start // 2)
-        if start - calib <= max(kset):
-            raise DataError("too little data before --start to calibrate an interval")
-        bounds = residual_quantiles(m, y, kset, calib, start, interval)
-    header = "index,k,observed,prediction" + (",lower,upper" if bounds else "")
-    lines = [header]
-    for t, k, p in rows:
-        obs = f"{y[t]:.6g}" if t < len(y) else ""
-        line = f"{t},{k},{obs},{p:.6g}"
-        if bounds:
-            lo, hi = bounds[steps(t, k)]
-            line += f",{p + lo:.6g},{p + hi:.6g}"
-        lines.append(line)
+    start = default_start(m, len(y), split if isinstance(split, list) else None) \
+        if start is None else start
+    rows = predict_rows(m, y, mode, start, _ints(ks, "--ks"), horizon, interval)
+    text = rows_csv(rows, y, series.time)
     if out is not None:
-        with atomic_write(out) as fh:
-            fh.write("\n".join(lines) + "\n")
+        _write(out, text)
         echo(f"wrote {len(rows)} predictions to {out}")
     else:
-        echo("\n".join(lines))
+        echo(text.rstrip("\n"))
 
 
-@app.command("evaluate")
+@app.command("evaluate", epilog=EXAMPLES + "seqlm series evaluate co2 --models auto,ar "
+             "--horizon 12")
 def evaluate_cmd(
     data: str = DATA,
-    models: str = typer.Option("naive,ar,mlp,latent", "--models",
-                               help="Comma-separated: naive,seasonal-naive,ar,mlp,latent."),
+    models: str = typer.Option("naive,linear_ar,mlp,latent", "--models",
+                               help="Comma-separated model names: " + MODEL_HELP),
     ks: str = KS, csv: Path = typer.Option(None, "--csv", help="Also write the table as CSV."),
+    horizon: int = typer.Option(None, "--horizon", min=1, max=100_000,
+                                help="Report pooled rolling-origin RMSE/MAE/MASE for h = 1..H "
+                                "and per h (instead of the k table)."),
+    json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
     tau: str = TAU, test: str = TEST, valid: str = VALID,
     column: str = COLUMN, time_column: str = TIME_COLUMN, fill: str = FILL, season: int = SEASON,
+    max_lags: int = MAX_LAGS,
     hidden: int = HIDDEN, cell: str = CELL, seq_len: int = SEQ_LEN, burn_in: int = BURN_IN,
     epochs: int = EPOCHS, lr: float = LR,
     clip: float = CLIP, seed: int = SEED, device: str = DEVICE, threads: int = THREADS,
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show a progress bar (neural models)."),
 ) -> None:
-    """Fit the models on a split and print MSE / RMSE / MAE per model and k on the test span."""
-    from seqlm.series.evaluate import format_table, write_csv
-    from seqlm.series.experiment import run_experiment
+    """Fit the models on a split and print their errors on the test span."""
+    from dataclasses import asdict
+
+    from seqlm.series.evaluate import (
+        format_horizon_table,
+        format_table,
+        horizon_scores,
+        mase_scale,
+        write_csv,
+    )
+    from seqlm.series.experiment import fit_split, run_experiment
     from seqlm.series.predict import check_ks
 
     seed_everything(seed, threads)
+    _check_out(csv, data)
     series = _load(_data_spec(data, column, time_column, fill, season, seed))
     y = series.values
     split = _split(len(y), _min_tau(tau), test, valid)
-    k_list = check_ks(_ints(ks, "--ks"), split.test_len)
     ms = _models(models, tau, season or series.season, hidden, cell, epochs, lr, clip, seed,
-                 device, False, seq_len, burn_in)
-    scores = run_experiment(ms, y, split, k_list)
-    echo(f"{series.name}: {len(y)} values, train {split.train_end}, "
-         f"test {split.test_len} (k = 'free': free-running over the whole test span)")
-    echo(format_table(scores))
+                 device, progress and not json_out, seq_len, burn_in, horizon=horizon or 12,
+                 max_lags=max_lags)
+    head = (f"{series.name}: {len(y)} values, train {split.train_end}, "
+            f"test {split.test_len}")
+    if horizon is not None:
+        check_ks([horizon], split.test_len)
+        scale = mase_scale(y[:split.train_end], season or series.season)
+        hs = []
+        for m in ms.values():
+            fit_split(m, y, split)
+            hs += horizon_scores(m.name, m, y, split.test_start, horizon, scale)
+        rows: list[Any] = hs
+        table = format_horizon_table(hs, horizon)
+        head += f" (rolling origin, h = 1..{horizon}; MASE scaled by the training naive MAE)"
+    else:
+        k_list = check_ks(_ints(ks, "--ks"), split.test_len)
+        rows = run_experiment(ms, y, split, k_list)
+        table = format_table(rows)
+        head += " (k = 'free': free-running over the whole test span)"
+    if json_out:
+        emit_json({"data": series.name, "values": len(y), "train": split.train_end,
+                   "test": split.test_len, "horizon": horizon,
+                   "scores": [asdict(r) for r in rows]})
+    else:
+        echo(head)
+        echo(table)
     if csv is not None:
-        write_csv(scores, csv)
-        echo(f"wrote {csv}")
+        if horizon is not None:
+            _write(csv, _horizon_csv(rows))
+        else:
+            write_csv(rows, csv)
+        if not json_out:
+            echo(f"wrote {csv}")
 
 
-@app.command("plot")
+def _horizon_csv(rows: list[Any]) -> str:
+    lines = ["model,h,n,rmse,mae,mase"]
+    lines += [f"{r.model},{r.h or 'pooled'},{r.n},{r.rmse:.6g},{r.mae:.6g},{r.mase:.6g}"
+              for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+@app.command("plot", epilog=EXAMPLES + "seqlm series plot co2 --model auto --out plots/")
 def plot_cmd(
     data: str = DATA,
-    model: str = typer.Option("latent", "--model", help="naive|seasonal-naive|ar|mlp|latent."),
+    model: str = typer.Option("auto", "--model", help=MODEL_HELP),
     out: Path = typer.Option(Path("series-plots"), "--out", help="Folder for the PNG files."),
     ks: str = KS, tau: str = TAU, test: str = TEST, valid: str = VALID,
     column: str = COLUMN, time_column: str = TIME_COLUMN,
@@ -264,10 +393,12 @@ def plot_cmd(
     from seqlm.series.predict import check_ks, free_running, k_step, one_step
 
     seed_everything(seed, threads)
-    if out.exists() and not out.is_dir():
-        raise ConfigError(f"--out {out} exists and is not a folder")
+    _check_out(out, data, folder=True)
     series = _load(_data_spec(data, column, time_column, fill, season, seed))
     y = series.values
+    if np.max(np.abs(y)) > 1e150:
+        raise DataError(f"{data}: values up to {np.max(np.abs(y)):.3g} are too large to plot "
+                        "and fit (rescale the series)")
     time = series.time if series.time is not None and series.time.dtype != object else \
         np.arange(len(y), dtype=float)
     split = _split(len(y), _min_tau(tau), test, valid)

@@ -29,6 +29,7 @@ LOG10 = math.log(10.0)
 _NGRAM_LINE = re.compile(r"^ngram\s+([0-9]{1,3})\s*=\s*([0-9]{1,15})\s*$")
 MAX_BACKOFF = 1000.0  # |log10 backoff| above this is a damaged file (real ones are within +-50)
 BYTES_PER_NGRAM = 64  # rough in-memory cost of one n-gram while reading (ids, keys, floats)
+CHUNK = 1 << 16  # lines of a section parsed at a time
 
 
 def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
@@ -98,6 +99,7 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ArpaError(f"{p} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    del raw
     return parse_arpa(text, str(p), mode, tokenizer)
 
 
@@ -133,7 +135,7 @@ def parse_arpa(text: str, name: str = "<arpa>", mode: str = "sentence",
         raise ArpaError(f"{name}: the header declares {sum(declared)} n-grams but the file has "
                         f"only {len(lines)} lines (truncated?)")
     order = len(declared)
-    sections: list[Section] = []
+    build: _Builder | None = None
     for n in range(1, order + 1):
         while i < len(lines) and not lines[i].strip():
             i += 1
@@ -146,13 +148,18 @@ def parse_arpa(text: str, name: str = "<arpa>", mode: str = "sentence",
         if j - i != declared[n - 1]:
             raise ArpaError(f"{name}: \\{n}-grams: has {j - i} entries, the header says "
                             f"{declared[n - 1]}")
-        sections.append(_section(lines[i:j], n, name, i))
+        if build is None:
+            build = _Builder(_section(lines[i:j], n, name, i), name)
+        else:  # a chunk of lines at a time becomes ids: few strings are alive at once
+            build.add([build.ids(_section(lines[a:min(a + CHUNK, j)], n, name, a), n)
+                       for a in range(i, j, CHUNK)], n)
         i = j
     while i < len(lines) and not lines[i].strip():
         i += 1
     if i == len(lines) or lines[i].strip() != "\\end\\":
         raise ArpaError(f"{name}: missing \\end\\ (truncated?)")
-    return _build(sections, name, mode, tokenizer)
+    assert build is not None
+    return build.model(mode, tokenizer)
 
 
 @dataclass
@@ -201,38 +208,48 @@ def _section(lines: list[str], n: int, name: str, first: int) -> Section:
     return Section(logp, [f[1:n + 1] for f in fields], logbow)
 
 
-def _build(sections: list[Section], name: str, mode: str,
-           tokenizer: str) -> NgramLM:
-    """Turn parsed sections into keys / log-prob / log-backoff arrays on a fresh Vocab."""
-    words = [w[0] for w in sections[0].words]
-    if len(set(words)) != len(words):
-        raise ArpaError(f"{name}: duplicate unigrams")
-    itos = [UNK] + [w for w in words if w != UNK]
-    vocab = Vocab.from_dict({"format": "seqlm.vocab/1", "idx_to_token": itos, "unk": UNK})
-    V = len(vocab)
-    order = len(sections)
-    lp1 = np.full(V, -99.0 * LOG10)  # <unk> absent from the file: effectively impossible
-    bow1 = np.zeros(V)
-    rows1 = np.array([vocab.token_to_idx[w] for w in words], dtype=np.int64)
-    lp1[rows1] = sections[0].logp * LOG10
-    bow1[rows1] = sections[0].logbow * LOG10
-    if BOS in vocab:
-        lp1[vocab.index(BOS)] = -np.inf  # context only, never predicted (files say 0 or -99)
-    keys = [np.arange(V, dtype=np.int64)]
-    logp = [lp1]
-    logbow = [bow1]
-    tti = vocab.token_to_idx
-    for n in range(2, order + 1):
-        sec = sections[n - 1]
+class _Builder:
+    """Sections -> keys / log-prob / log-backoff arrays on a fresh Vocab, one at a time."""
+
+    def __init__(self, uni: Section, name: str) -> None:
+        words = [w[0] for w in uni.words]
+        if len(set(words)) != len(words):
+            raise ArpaError(f"{name}: duplicate unigrams")
+        itos = [UNK] + [w for w in words if w != UNK]
+        self.vocab = Vocab.from_dict({"format": "seqlm.vocab/1", "idx_to_token": itos,
+                                      "unk": UNK})
+        self.name = name
+        V = len(self.vocab)
+        lp1 = np.full(V, -99.0 * LOG10)  # <unk> absent from the file: effectively impossible
+        bow1 = np.zeros(V)
+        rows1 = np.array([self.vocab.token_to_idx[w] for w in words], dtype=np.int64)
+        lp1[rows1] = uni.logp * LOG10
+        bow1[rows1] = uni.logbow * LOG10
+        if BOS in self.vocab:
+            lp1[self.vocab.index(BOS)] = -np.inf  # context only, never predicted
+        self.keys = [np.arange(V, dtype=np.int64)]
+        self.logp = [lp1]
+        self.logbow = [bow1]
+
+    def ids(self, sec: Section, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(word ids (rows, n), log10 p, log10 backoff) of a chunk of an n-gram section."""
         flat = list(chain.from_iterable(sec.words))
-        ids = np.fromiter(map(tti.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        ids = np.fromiter(map(self.vocab.token_to_idx.get, flat, repeat(-1)), dtype=np.int64,
+                          count=len(flat))
         if (ids < 0).any():
             bad = flat[int(np.nonzero(ids < 0)[0][0])]
-            raise ArpaError(f"{name}: {n}-gram word {bad!r} is not a unigram")
-        ids = ids.reshape(len(sec.words), n)
+            raise ArpaError(f"{self.name}: {n}-gram word {bad!r} is not a unigram")
+        return ids.reshape(len(sec.words), n), sec.logp, sec.logbow
+
+    def add(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int) -> None:
+        """Append the n-gram section made of ``parts`` (its contexts must already be there)."""
+        V, name = len(self.vocab), self.name
+        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, n), np.int64)
+        logp = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
+        logbow = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
         pid = ids[:, 0]
         for j in range(1, n - 1):
-            pid = lookup(keys[j], pid * V + ids[:, j])
+            pid = lookup(self.keys[j], pid * V + ids[:, j])
             if (pid < 0).any():
                 raise ArpaError(f"{name}: a {n}-gram's context is missing from the "
                                 f"{j + 1}-grams")
@@ -241,12 +258,16 @@ def _build(sections: list[Section], name: str, mode: str,
         key = key[perm]
         if len(key) > 1 and (np.diff(key) == 0).any():
             raise ArpaError(f"{name}: duplicate {n}-grams")
-        keys.append(key)
-        logp.append(sec.logp[perm] * LOG10)
-        logbow.append(sec.logbow[perm] * LOG10)
-    predicted = np.ones(V, dtype=bool)
-    if BOS in vocab:
-        predicted[vocab.index(BOS)] = False
-    settings = {"order": order, "estimator": "arpa", "mode": mode, "tokenizer": tokenizer}
-    return NgramLM.from_arrays(settings, vocab, keys, predicted, None,
-                               Tables(logp, logbow[:-1]), name)
+        self.keys.append(key)
+        self.logp.append(logp[perm] * LOG10)
+        self.logbow.append(logbow[perm] * LOG10)
+
+    def model(self, mode: str, tokenizer: str) -> NgramLM:
+        """The backoff-form NgramLM (estimator ``"arpa"``)."""
+        predicted = np.ones(len(self.vocab), dtype=bool)
+        if BOS in self.vocab:
+            predicted[self.vocab.index(BOS)] = False
+        settings = {"order": len(self.keys), "estimator": "arpa", "mode": mode,
+                    "tokenizer": tokenizer}
+        return NgramLM.from_arrays(settings, self.vocab, self.keys, predicted, None,
+                                   Tables(self.logp, self.logbow[:-1]), self.name)

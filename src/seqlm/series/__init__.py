@@ -1,30 +1,34 @@
 """Sequence models for real-valued series: the seed's Plan A (Markov) and Plan B (latent state).
 
 Data (synthetic sine, CSV, numpy, statsmodels' sunspots/co2/nile), windows and leakage-free
-chronological splits, forecasters with one fit/predict shape, one-step / free-running / k-step
-prediction, the results table and the book's pictures.
+chronological splits, forecasters with one fit/predict shape (``auto`` the default), one-step /
+free-running / k-step prediction, the results table and the book's pictures. Names load lazily:
+importing ``seqlm.series`` or its numpy-only parts does not import torch.
 """
 
-from seqlm.series.data import Series, as_values, from_array, load_csv, load_npy, synthetic
-from seqlm.series.datasets import DATASETS, load_dataset
-from seqlm.series.evaluate import Score, evaluate, format_table, write_csv
-from seqlm.series.models import (
-    AutoregressiveMLP,
-    Forecaster,
-    LatentRNNForecaster,
-    LinearAR,
-    NaiveForecaster,
-    NeuralSettings,
-    SeasonalNaiveForecaster,
-)
-from seqlm.series.predict import KStep, free_running, k_step, one_step
-from seqlm.series.scaling import Scaler
-from seqlm.series.windows import Split, make_windows, split_series, split_windows
+from __future__ import annotations
 
-__all__ = [
-    "DATASETS", "AutoregressiveMLP", "Forecaster", "KStep", "LatentRNNForecaster", "LinearAR",
-    "NaiveForecaster", "NeuralSettings", "Scaler", "Score", "SeasonalNaiveForecaster", "Series",
-    "Split", "as_values", "evaluate", "format_table", "free_running", "from_array", "k_step",
-    "load_csv", "load_dataset", "load_npy", "make_windows", "one_step", "split_series",
-    "split_windows", "synthetic", "write_csv",
-]
+import importlib
+from typing import Any
+
+_WHERE = {
+    "Series": "data", "as_values": "data", "from_array": "data", "load_csv": "data",
+    "load_npy": "data", "synthetic": "data", "DATASETS": "datasets", "load_dataset": "datasets",
+    "Score": "evaluate", "evaluate": "evaluate", "format_table": "evaluate",
+    "write_csv": "evaluate", "KStep": "predict", "free_running": "predict", "k_step": "predict",
+    "one_step": "predict", "Scaler": "scaling", "Split": "windows", "make_windows": "windows",
+    "split_series": "windows", "split_windows": "windows",
+}
+_MODELS = ("AutoConfig", "AutoForecaster", "AutoregressiveMLP", "Forecaster",
+           "LatentRNNForecaster", "LinearAR", "NaiveForecaster", "NeuralSettings",
+           "SeasonalNaiveForecaster")
+
+__all__ = sorted([*_WHERE, *_MODELS])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODELS:
+        return getattr(importlib.import_module("seqlm.series.models"), name)
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -9,16 +9,22 @@ from seqlm.errors import ConfigError
 from seqlm.series.data import Series, load_csv, load_npy, synthetic
 from seqlm.series.datasets import DATASETS, load_dataset
 from seqlm.series.models import (
+    AutoConfig,
+    AutoForecaster,
     AutoregressiveMLP,
     Forecaster,
     LatentRNNForecaster,
     LinearAR,
     NaiveForecaster,
     NeuralSettings,
+    Preprocessed,
     SeasonalNaiveForecaster,
 )
+from seqlm.series.models.registry import SERIES, canonical
+from seqlm.series.transform import Differencing
 
-MODELS = ("naive", "seasonal-naive", "ar", "mlp", "latent")
+MODELS = ("auto", "naive", "seasonal_naive", "linear_ar", "mlp", "latent")
+PARTS = ("blend", "preprocessed", "hybrid_ar", "direct_ar", "ensemble")  # saved, not fitted
 
 
 def parse_tau(text: str | int) -> int | str:
@@ -31,36 +37,58 @@ def parse_tau(text: str | int) -> int | str:
         try:
             value = int(str(text).strip())
         except ValueError:
-            raise ConfigError(f"tau must be a positive integer or 'aic', got {text!r}") from None
+            raise ConfigError(f"--tau must be a positive integer or 'aic', got {text!r}") from None
     if value <= 0:
-        raise ConfigError(f"tau must be a positive integer, got {value}")
+        raise ConfigError(f"--tau must be a positive integer, got {value}")
     return value
 
 
 def build_model(name: str, tau: int | str = 4, season: int | None = None,
                 hidden: int = 16, cell: str = "gru", mlp_hidden: tuple[int, ...] = (10,),
-                max_lags: int = 20, seq_len: int = 64, burn_in: int = 16,
+                max_lags: int | None = None, seq_len: int = 64, burn_in: int = 16,
+                horizon: int = 12, difference: int = 0, seasonal_difference: int = 0,
+                detrend: bool = False, window_norm: bool = False,
                 **settings: Any) -> Forecaster:
-    """A fresh forecaster: naive, seasonal-naive, ar (tau or 'aic'), mlp (tau), latent."""
-    if name == "naive":
-        return NaiveForecaster()
-    if name == "seasonal-naive":
+    """A fresh forecaster by registered name (old spellings accepted): auto, naive,
+    seasonal_naive, linear_ar (tau or 'aic'), mlp (tau or 'aic'), latent; the preprocessing
+    options (differences, detrending) wrap any of them (auto chooses its own)."""
+    kind = canonical(name)
+    if kind in PARTS:
+        raise ConfigError(f"{kind!r} is a part of auto, not a model to fit by name; choose "
+                          f"from {', '.join(MODELS)}")
+    if kind == "auto":
+        return AutoForecaster(AutoConfig(horizon=horizon, season=season, max_lags=max_lags,
+                                         seed=int(settings.get("seed") or 0)))
+    if kind == "naive":
+        model: Forecaster = NaiveForecaster()
+    elif kind == "seasonal_naive":
         if season is None:
-            raise ConfigError("seasonal-naive needs a season length (--season)")
-        return SeasonalNaiveForecaster(season)
-    if name == "ar":
-        return LinearAR(tau, max_lags=max_lags)
-    if name in ("mlp", "latent"):
+            raise ConfigError("seasonal_naive needs a season length (--season)")
+        model = SeasonalNaiveForecaster(season)
+    elif kind == "linear_ar":
+        model = LinearAR(tau, max_lags=max_lags or 20)
+    elif kind in ("mlp", "latent"):
         s = {k: v for k, v in settings.items() if v is not None}
-        if name == "mlp":
-            if tau == "aic":
-                raise ConfigError("tau='aic' selects the order of the linear AR model only")
+        if kind == "mlp":
             defaults = {"epochs": 10, "lr": 0.01, "batch_size": 16}
-            return AutoregressiveMLP(int(tau), mlp_hidden, NeuralSettings(**{**defaults, **s}))
-        defaults = {"epochs": 30, "lr": 0.01, "batch_size": 32}
-        return LatentRNNForecaster(hidden, cell, seq_len=seq_len, burn_in=burn_in,
-                                   settings=NeuralSettings(**{**defaults, **s}))
-    raise ConfigError(f"unknown model {name!r}; choose from {', '.join(MODELS)}")
+            model = AutoregressiveMLP(tau, mlp_hidden, NeuralSettings(**{**defaults, **s}),
+                                      window_norm=window_norm, max_lags=max_lags or 20)
+        else:
+            # big batches of sub-sequences: ~2.5 s CPU on 1,000 values (issue 14: <= 10 s)
+            defaults = {"epochs": 30, "lr": 0.02, "batch_size": 128}
+            model = LatentRNNForecaster(hidden, cell, seq_len=seq_len, burn_in=burn_in,
+                                        settings=NeuralSettings(**{**defaults, **s}))
+    else:  # a model registered elsewhere: built from the options its class takes
+        cls = SERIES[kind]
+        opts = {"tau": tau, "season": season, "hidden": hidden, "max_lags": max_lags,
+                "horizon": horizon, **settings}
+        model = cls.from_options(opts) if hasattr(cls, "from_options") else cls()
+    if difference or seasonal_difference or detrend:
+        if seasonal_difference and not season:
+            raise ConfigError("--seasonal-difference needs a season (--season)")
+        return Preprocessed(model, Differencing(difference, seasonal_difference, season or 1),
+                            detrend)
+    return model
 
 
 def load_series(source: str, column: str | None = None, time_column: str | None = None,
@@ -76,7 +104,7 @@ def load_series(source: str, column: str | None = None, time_column: str | None 
     else:
         s = load_csv(source, column=column, time_column=time_column, fill=fill)
     if season is not None:
-        if season < 1:
-            raise ConfigError(f"season must be a positive integer, got {season}")
+        if not 1 <= season <= 10_000:
+            raise ConfigError(f"--season must be an integer in 1..10000, got {season}")
         s = Series(s.values, s.time, s.name, season, s.notes)
     return s

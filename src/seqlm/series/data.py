@@ -16,6 +16,7 @@ import numpy as np
 
 from seqlm.core.forecast import as_values
 from seqlm.errors import ConfigError, DataError
+from seqlm.series.dates import frequency, parse_dates
 
 MISSING = frozenset({"", "na", "nan", "null", "none", "n/a", "-", "?"})
 FILLS = ("error", "ffill", "interpolate", "drop")
@@ -61,6 +62,10 @@ def load_npy(path: str | Path, name: str | None = None) -> Series:
         raise DataError(f"no such file: {path}") from None
     except (OSError, ValueError) as exc:
         raise DataError(f"{path}: not a numpy .npy array ({exc})") from None
+    if np.iscomplexobj(arr):
+        raise DataError(f"{path}: complex values are not a real-valued series")
+    if arr.size == 0:
+        raise DataError(f"{path}: the array is empty")
     return from_array(arr, name=name or Path(path).stem)
 
 
@@ -103,13 +108,21 @@ def _number(cell: str, where: str) -> float | None:
     return v
 
 
+TIME_NAMES = frozenset({"time", "date", "datetime", "timestamp", "year", "month", "period", "ds",
+                        "t", "index"})
+
+
 def load_csv(path: str | Path, column: str | int | None = None, time_column: str | None = None,
              fill: str = "error", delimiter: str | None = None,
              season: int | None = None) -> Series:
-    """One numeric column of a CSV file with a header row; ``column`` is a name or 0-based index.
+    """One numeric column of a CSV file (with or without a header row) as a Series.
 
-    Without ``column`` the file must have exactly one column besides ``time_column``. Missing
-    cells (empty, NA, NaN, ...) are an error unless ``fill`` is ffill, interpolate or drop.
+    ``column`` is a name or 0-based index; without it the file must have one value column
+    besides the time column. The time column is ``time_column``, else a single non-numeric
+    column or one named like time/date/year; ISO dates are kept as datetime64 and their
+    frequency sets the season (monthly 12, quarterly 4, ...) unless ``season`` is given. A
+    first row of numbers and dates only is data, not a header: no value is lost. Missing cells
+    (empty, NA, NaN, ...) are an error unless ``fill`` is ffill, interpolate or drop.
     """
     if fill not in FILLS:
         raise ConfigError(f"fill must be one of {', '.join(FILLS)}, got {fill!r}")
@@ -121,24 +134,30 @@ def load_csv(path: str | Path, column: str | int | None = None, time_column: str
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"{p}: cannot read as UTF-8 text ({exc})") from None
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    if len(lines) < 2:
-        raise DataError(f"{p}: expected a header row and at least one data row")
+    if not lines:
+        raise DataError(f"{p}: the file has no rows")
     if delimiter is None:
         try:
             delimiter = csv.Sniffer().sniff(lines[0], delimiters=",;\t").delimiter
         except csv.Error:
             delimiter = ","
     rows = list(csv.reader(lines, delimiter=delimiter))
-    header = [h.strip() for h in rows[0]]
+    has_header = not all(_is_number(c) or parse_dates([c]) is not None for c in rows[0])
+    header = [h.strip() for h in rows[0]] if has_header else [str(i) for i in range(len(rows[0]))]
+    data = rows[1:] if has_header else rows
+    if not data:
+        raise DataError(f"{p}: expected at least one data row after the header")
+    if time_column is not None and time_column not in header:
+        raise DataError(f"{p}: no time column {time_column!r} given by --time-column "
+                        f"(columns: {', '.join(header)})")
+    if time_column is None and column is None:
+        time_column = _guess_time_column(header, data[0])
     col = _column_index(header, column, time_column, p)
-    tcol = None
-    if time_column is not None:
-        if time_column not in header:
-            raise DataError(f"{p}: no time column {time_column!r} (columns: {', '.join(header)})")
-        tcol = header.index(time_column)
+    tcol = header.index(time_column) if time_column is not None else None
     values: list[float | None] = []
     times: list[str] = []
-    for r, row in enumerate(rows[1:], start=2):
+    first = 2 if has_header else 1
+    for r, row in enumerate(data, start=first):
         if col >= len(row):
             raise DataError(f"{p} line {r}: row has {len(row)} cells, column {header[col]!r} "
                             f"is cell {col + 1}")
@@ -147,9 +166,33 @@ def load_csv(path: str | Path, column: str | int | None = None, time_column: str
             times.append(row[tcol].strip() if tcol < len(row) else "")
     filled, keep = _fill(values, fill, f"{p} column {header[col]!r}")
     time = _time_array([times[i] for i in keep]) if tcol is not None else None
-    notes = () if len(keep) == len(values) and fill == "error" else (f"fill={fill}",)
+    notes: tuple[str, ...] = () if len(keep) == len(values) and fill == "error" else (
+        f"fill={fill}",)
+    if not has_header:
+        notes += ("no header row",)
+    if season is None:
+        season = frequency(time)[1]
     return Series(np.array(filled), time=time, name=f"{p.name}:{header[col]}", season=season,
                   notes=notes)
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell.strip())
+    except ValueError:
+        return False
+    return True
+
+
+def _guess_time_column(header: list[str], first_row: list[str]) -> str | None:
+    """The one non-numeric column of a two-column file, or a column named like time/date."""
+    if len(header) != 2:
+        return None
+    text = [h for h, c in zip(header, first_row, strict=False) if not _is_number(c)]
+    if len(text) == 1:
+        return text[0]
+    named = [h for h in header if h.strip().lower() in TIME_NAMES]
+    return named[0] if len(named) == 1 and not text else None
 
 
 def _column_index(header: list[str], column: str | int | None, time_column: str | None,
@@ -157,23 +200,25 @@ def _column_index(header: list[str], column: str | int | None, time_column: str 
     if column is None:
         others = [i for i, h in enumerate(header) if h != time_column]
         if len(others) != 1:
-            raise DataError(f"{p}: {len(others)} candidate columns ({', '.join(header)}); "
-                            "name one with column=")
+            raise DataError(f"{p}: {len(others)} candidate value columns ({', '.join(header)}); "
+                            "choose one with --column (Python: column=)")
         return others[0]
     if isinstance(column, int) or (isinstance(column, str) and column.isdigit()
                                    and column not in header):
         i = int(column)
         if not 0 <= i < len(header):
-            raise DataError(f"{p}: column index {i} out of range (0..{len(header) - 1})")
+            raise DataError(f"{p}: --column index {i} out of range (0..{len(header) - 1})")
         return i
     if column not in header:
-        raise DataError(f"{p}: no column {column!r} (columns: {', '.join(header)})")
+        raise DataError(f"{p}: no column {column!r} given by --column "
+                        f"(columns: {', '.join(header)})")
     return header.index(column)
 
 
 def _time_array(times: list[str]) -> np.ndarray:
-    """Numeric time labels when every label is a number, else the labels as strings."""
+    """Numeric labels when every label is a number, datetime64 for ISO dates, else strings."""
     try:
         return np.array([float(t) for t in times])
     except ValueError:
-        return np.array(times, dtype=object)
+        dates = parse_dates(times)
+        return dates if dates is not None else np.array(times, dtype=object)

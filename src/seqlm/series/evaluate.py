@@ -80,3 +80,51 @@ def write_csv(scores: Sequence[Score], path: str | Path) -> None:
             row = asdict(s)
             row["k"] = _k(s.k)
             writer.writerow(row)
+
+
+@dataclass(frozen=True)
+class HorizonScore:
+    """Rolling-origin errors at horizon h (h = 0: pooled over h = 1..H)."""
+
+    model: str
+    h: int
+    n: int
+    rmse: float
+    mae: float
+    mase: float
+
+
+def mase_scale(y_train: np.ndarray, season: int | None = None) -> float:
+    """Hyndman's MASE denominator: the in-sample MAE of the (seasonal) naive forecast."""
+    m = season if season and len(y_train) > season else 1
+    d = np.abs(np.asarray(y_train)[m:] - np.asarray(y_train)[:-m])
+    return float(d.mean()) if len(d) and d.mean() > 0 else 1.0
+
+
+def horizon_scores(name: str, model: Forecaster, y: np.ndarray, start: int, horizon: int,
+                   scale: float) -> list[HorizonScore]:
+    """Pooled and per-h RMSE/MAE/MASE over every origin o in [start, len(y) - horizon]: each
+    origin forecasts y[o..o+horizon-1] from y[:o] (the same windows for every model)."""
+    y = as_values(y)
+    check_ks([horizon], len(y) - start)
+    origins = np.arange(start, len(y) - horizon + 1)
+    paths = model.predict_paths(y, origins, horizon)
+    truth = y[origins[:, None] + np.arange(horizon)]
+
+    def row(h: int, t: np.ndarray, p: np.ndarray) -> HorizonScore:
+        mae = metrics.mae(t, p)
+        return HorizonScore(name, h, t.size, metrics.rmse(t, p), mae, mae / scale)
+
+    return [row(0, truth, paths)] + [row(h + 1, truth[:, h], paths[:, h])
+                                     for h in range(horizon)]
+
+
+def format_horizon_table(scores: Sequence[HorizonScore], horizon: int) -> str:
+    """Fixed-width table: one pooled row (h = 1..H) and one row per h for every model."""
+    w = max([len(s.model) for s in scores] + [5])
+    lines = [f"{'model':<{w}}  {'h':>6}  {'n':>5}  {'RMSE':>10}  {'MAE':>10}  {'MASE':>8}"]
+    for s in scores:
+        h = f"1..{horizon}" if s.h == 0 else str(s.h)
+        lines.append(f"{s.model:<{w}}  {h:>6}  {s.n:>5}  {s.rmse:>10.4g}  {s.mae:>10.4g}"
+                     f"  {s.mase:>8.4g}")
+    return "\n".join(lines)

@@ -1,13 +1,27 @@
-"""Forecasters with one fit/predict shape: baselines, linear AR, Markov MLP, latent RNN."""
+"""Forecasters with one fit/predict shape: baselines, linear AR, Markov MLP, latent RNN, auto.
 
-from seqlm.series.models.base import Forecaster, MarkovForecaster
-from seqlm.series.models.baselines import NaiveForecaster, SeasonalNaiveForecaster
-from seqlm.series.models.ensemble import EnsembleForecaster
-from seqlm.series.models.fit import NeuralSettings
-from seqlm.series.models.latent import LatentRNNForecaster
-from seqlm.series.models.linear_ar import LinearAR
-from seqlm.series.models.mlp import AutoregressiveMLP
+Names are imported lazily so that ``seqlm.series.models.linear_ar`` (numpy only) never pulls in
+torch; importing a model's module registers it (series/models/registry.py).
+"""
 
-__all__ = ["AutoregressiveMLP", "EnsembleForecaster", "Forecaster", "LatentRNNForecaster",
-           "LinearAR", "MarkovForecaster", "NaiveForecaster", "NeuralSettings",
-           "SeasonalNaiveForecaster"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_WHERE = {
+    "AutoConfig": "auto", "AutoForecaster": "auto", "AutoregressiveMLP": "mlp",
+    "Blend": "blend", "DirectAR": "direct", "EnsembleForecaster": "ensemble",
+    "Forecaster": "base", "HybridAR": "hybrid", "LatentRNNForecaster": "latent",
+    "LinearAR": "linear_ar", "MarkovForecaster": "base", "NaiveForecaster": "baselines",
+    "NeuralSettings": "fit", "Preprocessed": "preprocessed",
+    "SeasonalNaiveForecaster": "baselines",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from seqlm.errors import ConfigError
 from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
+from seqlm.series.models.registry import register
 
 
+@register("naive")
 class NaiveForecaster(MarkovForecaster):
     """x_t is predicted by x_{t-1} (free-running: the last observed value, repeated)."""
 
@@ -22,7 +26,12 @@ class NaiveForecaster(MarkovForecaster):
     def predict_windows(self, windows: np.ndarray) -> np.ndarray:
         return windows[:, -1].copy()
 
+    @classmethod
+    def restore(cls, meta: dict[str, Any], state: dict[str, Any]) -> NaiveForecaster:
+        return cls()
 
+
+@register("seasonal_naive", aliases=("seasonal-naive",))
 class SeasonalNaiveForecaster(MarkovForecaster):
     """x_t is predicted by x_{t-m} for season length m (free-running repeats the last season)."""
 
@@ -39,3 +48,10 @@ class SeasonalNaiveForecaster(MarkovForecaster):
 
     def predict_windows(self, windows: np.ndarray) -> np.ndarray:
         return windows[:, 0].copy()
+
+    def meta(self) -> dict[str, Any]:
+        return {"season": self.tau}
+
+    @classmethod
+    def restore(cls, meta: dict[str, Any], state: dict[str, Any]) -> SeasonalNaiveForecaster:
+        return cls(int(meta["season"]))

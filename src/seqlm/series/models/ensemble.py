@@ -6,13 +6,16 @@ Each member runs its own free-running recursion and the paths are averaged step 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
 from seqlm.errors import ConfigError
 from seqlm.series.models.base import Forecaster
+from seqlm.series.models.registry import from_record, record, register
 
 
+@register("ensemble")
 class EnsembleForecaster(Forecaster):
     """Mean of the members' forecasts; ``make(seed)`` builds member i with seed ``seed + i``."""
 
@@ -39,3 +42,10 @@ class EnsembleForecaster(Forecaster):
 
     def _paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
         return np.mean([m._paths(y, origins, horizon) for m in self.members], axis=0)
+
+    def meta(self) -> dict[str, Any]:
+        return {"members": [record(m) for m in self.members]}
+
+    @classmethod
+    def restore(cls, meta: dict[str, Any], state: dict[str, Any]) -> EnsembleForecaster:
+        return cls(members=[from_record(r) for r in meta["members"]])

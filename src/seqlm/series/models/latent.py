@@ -20,10 +20,12 @@ from seqlm.series.models.base import Forecaster
 from seqlm.series.models.batches import SequenceBatches, validation_windows
 from seqlm.series.models.fit import NeuralSettings, train_net
 from seqlm.series.models.nets import LatentRNN
+from seqlm.series.models.registry import register
 from seqlm.series.models.tasks import BurnInRegressionTask
 from seqlm.series.scaling import Scaler
 
 
+@register("latent")
 class LatentRNNForecaster(Forecaster):
     """RNN/GRU/LSTM forecaster: ``hidden`` units, ``num_layers`` layers, trained on ``seq_len``."""
 

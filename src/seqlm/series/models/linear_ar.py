@@ -14,6 +14,7 @@ import numpy as np
 from seqlm.errors import ConfigError, DataError
 from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
+from seqlm.series.models.registry import register
 from seqlm.series.windows import check_tau, make_windows
 
 
@@ -44,6 +45,7 @@ def aic_table(y: np.ndarray, max_lags: int) -> dict[int, float]:
     return table
 
 
+@register("linear_ar", aliases=("ar",))
 class LinearAR(MarkovForecaster):
     """AR(tau) with intercept, fitted by least squares; ``tau="aic"`` picks the order by AIC."""
 
@@ -97,6 +99,13 @@ class LinearAR(MarkovForecaster):
     def to_dict(self) -> dict[str, object]:
         return {"kind": "linear_ar", "tau": self.tau, "select": self.select,
                 "max_lags": self.max_lags, "coef": self._coef().tolist()}
+
+    def meta(self) -> dict[str, object]:
+        return self.to_dict()
+
+    @classmethod
+    def restore(cls, meta: dict[str, object], state: dict[str, object]) -> LinearAR:
+        return cls.from_dict(meta)
 
     @classmethod
     def from_dict(cls, d: dict[str, object]) -> LinearAR:

@@ -14,23 +14,30 @@ from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
 from seqlm.series.models.batches import WindowBatches
 from seqlm.series.models.fit import NeuralSettings, train_net
+from seqlm.series.models.linear_ar import LinearAR
 from seqlm.series.models.nets import MarkovMLP
+from seqlm.series.models.registry import register
 from seqlm.series.scaling import Scaler
 from seqlm.series.windows import check_tau, make_windows
 from seqlm.train.tasks import RegressionTask
 
 
+@register("mlp")
 class AutoregressiveMLP(MarkovForecaster):
     """The book's Markov model: an MLP on the last ``tau`` (standardised) values.
 
     Defaults are the book's 4-10-1 net, Adam at lr 0.01, batch 16, with a few more epochs;
-    with ``y_valid`` training stops early on the validation MSE.
+    with ``y_valid`` training stops early on the validation MSE. ``tau="aic"`` takes the lag
+    order AIC picks for a linear AR (1..max_lags) on the training values; ``window_norm``
+    normalises each window by its own mean and spread (RevIN-style) instead of globally.
     """
 
-    def __init__(self, tau: int = 4, hidden: Sequence[int] = (10,),
+    def __init__(self, tau: int | str = 4, hidden: Sequence[int] = (10,),
                  settings: NeuralSettings | None = None, linear_skip: bool = False,
-                 **kwargs: Any) -> None:
-        self.tau = check_tau(tau)
+                 window_norm: bool = False, max_lags: int = 20, **kwargs: Any) -> None:
+        self.select = tau == "aic"
+        self.tau = 1 if self.select else check_tau(tau)  # type: ignore[arg-type]
+        self.window_norm, self.max_lags = bool(window_norm), max_lags
         if any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
             raise ConfigError(f"hidden sizes must be positive integers, got {list(hidden)}")
         self.hidden = tuple(hidden)
@@ -47,23 +54,38 @@ class AutoregressiveMLP(MarkovForecaster):
             out: str | Path | None = None, resume: str | Path | None = None) -> AutoregressiveMLP:
         """Train with seqlm.train; ``out`` keeps its checkpoints, ``resume`` continues one."""
         y = as_values(y_train, "y_train")
+        if self.select:
+            self.tau = LinearAR("aic", self.max_lags).fit(y).tau
+            self.name = self.name.replace("mlp(1-", f"mlp({self.tau}-", 1)
         feats, labels = make_windows(y, self.tau)
         self.scaler = Scaler.fit(y)
         s = self.settings
         torch.manual_seed(s.seed)
         self.net = MarkovMLP(self.tau, self.hidden, self.linear_skip)
         device = s.torch_device()
-        train = WindowBatches(self.scaler.transform(feats), self.scaler.transform(labels),
-                              s.batch_size, s.seed, device=device)
+        train = WindowBatches(*self._scaled(feats, labels), s.batch_size, s.seed, device=device)
         valid = None
         if y_valid is not None and len(y_valid):
             full = np.concatenate([y, as_values(y_valid, "y_valid")])
             vf, vl = make_windows(full, self.tau)
             keep = slice(len(y) - self.tau, None)  # windows whose label is a validation value
-            valid = WindowBatches(self.scaler.transform(vf[keep]), self.scaler.transform(vl[keep]),
-                                  1024, s.seed, shuffle=False, device=device)
+            valid = WindowBatches(*self._scaled(vf[keep], vl[keep]), 1024, s.seed,
+                                  shuffle=False, device=device)
         self.history = train_net(self.net, RegressionTask(), train, valid, s, out, resume)
         return self
+
+    def _norm(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per-window (RevIN-style) or global centre and scale of each window."""
+        scaler = self._ready()[1]
+        if not self.window_norm:
+            n = len(windows)
+            return np.full(n, scaler.mean), np.full(n, scaler.std)
+        s = np.sqrt(windows.var(axis=1) + 0.01 * scaler.std**2)
+        return windows.mean(axis=1), s
+
+    def _scaled(self, feats: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mu, s = self._norm(feats)
+        return (feats - mu[:, None]) / s[:, None], (labels - mu) / s
 
     def _ready(self) -> tuple[MarkovMLP, Scaler]:
         if self.net is None or self.scaler is None:
@@ -71,17 +93,19 @@ class AutoregressiveMLP(MarkovForecaster):
         return self.net, self.scaler
 
     def predict_windows(self, windows: np.ndarray) -> np.ndarray:
-        net, scaler = self._ready()
+        net, _ = self._ready()
         dev = next(net.parameters()).device
+        mu, s = self._norm(windows)
         with torch.no_grad():
-            z = torch.as_tensor(scaler.transform(windows), dtype=torch.float32, device=dev)
+            z = torch.as_tensor((windows - mu[:, None]) / s[:, None], dtype=torch.float32,
+                                device=dev)
             out = net.eval()(z).double().cpu().numpy()
-        return scaler.inverse(out)
+        return out * s + mu
 
     def meta(self) -> dict[str, Any]:
         _, scaler = self._ready()
         return {"kind": "mlp", "tau": self.tau, "hidden": list(self.hidden),
-                "linear_skip": self.linear_skip,
+                "linear_skip": self.linear_skip, "window_norm": self.window_norm,
                 "scaler": scaler.to_dict(), "settings": self.settings.to_dict()}
 
     def state_dict(self) -> dict[str, torch.Tensor]:
@@ -91,7 +115,8 @@ class AutoregressiveMLP(MarkovForecaster):
     @classmethod
     def restore(cls, meta: dict[str, Any], state: dict[str, torch.Tensor]) -> AutoregressiveMLP:
         m = cls(int(meta["tau"]), [int(h) for h in meta["hidden"]],
-                NeuralSettings.from_dict(meta["settings"]), bool(meta.get("linear_skip")))
+                NeuralSettings.from_dict(meta["settings"]), bool(meta.get("linear_skip")),
+                bool(meta.get("window_norm")))
         m.scaler = Scaler(**meta["scaler"])
         m.net = MarkovMLP(m.tau, m.hidden, m.linear_skip)
         m.net.load_state_dict(state)

@@ -1,0 +1,298 @@
+"""Bench: seqlm's ``auto`` beside AutoReg(AIC), SARIMA and ETS (statsmodels) and statsforecast's
+AutoARIMA / AutoETS on the same rolling-origin windows (issue 14).
+
+Series: pmdarima's bundled airpassengers, wineind, woolyrnq, austres, lynx, taylor (hourly
+means of its half-hourly values, last 30 days), statsmodels' sunspots and co2 (monthly), and
+synthetic families (seqlm.series.families: AR(3), seasonal+trend, noisy logistic map, SETAR,
+random walk, regime switch). Each model is fitted once on the values before the test span (the
+last 20%, at least H + 20 values) and forecasts h = 1..H from every origin in the test span
+with the fitted parameters (statsmodels: ``apply``; statsforecast: ``forward``). SARIMA is
+statsmodels' SARIMAX with orders chosen by pmdarima's stepwise AIC search (auto_arima, which
+fits SARIMAX; ``--quick``: SARIMA(1,d,1)(0,D,1)_m with d and D from the KPSS/seasonal-strength
+tests, no order search); ETS is statsmodels' state-space exponential smoothing, trend
+(damped) and season chosen by AIC; AutoReg's maximum lag is auto's (max(12, 2m + 1)).
+
+Printed: 1-step and pooled h = 1..H RMSE per model, auto's ratio to the best of AutoReg/SARIMA/
+ETS, the geometric means, the nonlinear series against their oracle, 10 seeds of auto on three
+series (worst / median), auto's fit time on a 600-point monthly series and the latent GRU's
+on 1,000 values (process CPU time).
+
+    python bench/series_auto.py [--quick] [--threads 1]
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from benchutil import machine_line, parser
+
+BENCH = {"quick": ["--quick", "--threads", "1"], "full": [["--threads", "1"]]}
+H = 12
+Fit = Callable[[np.ndarray, int | None], Callable[[np.ndarray, np.ndarray, int], np.ndarray]]
+
+
+def real_series(quick: bool) -> dict[str, tuple[np.ndarray, int | None]]:
+    from seqlm.series.datasets import load_dataset
+
+    out: dict[str, tuple[np.ndarray, int | None]] = {}
+    try:
+        from pmdarima import datasets as pm
+
+        out |= {"airpassengers": (pm.load_airpassengers(), 12), "wineind": (pm.load_wineind(), 12),
+                "woolyrnq": (pm.load_woolyrnq(), 4), "austres": (pm.load_austres(), 4),
+                "lynx": (pm.load_lynx(), None)}
+        if not quick:
+            taylor = np.asarray(pm.load_taylor(), dtype=float)
+            out["taylor (hourly, 30 days)"] = (taylor.reshape(-1, 2).mean(1)[-720:], 24)
+    except ImportError:
+        print("pmdarima is not installed (pip install pmdarima): its datasets are skipped")
+    out["sunspots"] = (load_dataset("sunspots").values, None)
+    out["co2 (monthly)"] = (load_dataset("co2").values, 12)
+    return {k: (np.asarray(v, dtype=float), m) for k, (v, m) in out.items()}
+
+
+def synthetic_series(seed: int) -> dict[str, Any]:
+    from seqlm.series import families as f
+
+    return {fam.name: fam for fam in (f.ar_process(seed=seed), f.seasonal_trend(seed=seed),
+                                      f.logistic_map(seed=seed), f.setar(seed=seed),
+                                      f.random_walk(seed=seed), f.regime_switch(seed=seed))}
+
+
+def max_lags(m: int | None, n_train: int) -> int:
+    return max(1, min(max(12, 2 * (m or 0) + 1), n_train // 3))
+
+
+# ----- models: each returns predict(y, origins, horizon) -> (len(origins), horizon)
+def fit_auto(y: np.ndarray, m: int | None, seed: int = 0) -> Any:
+    from seqlm.series.models import AutoForecaster
+
+    model = AutoForecaster(horizon=H, season=m, seed=seed).fit(y)
+    return model.predict_paths
+
+
+def fit_autoreg(y: np.ndarray, m: int | None) -> Any:
+    from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
+    sel = ar_select_order(y, maxlag=max_lags(m, len(y)), ic="aic", trend="c")
+    lags = max(sel.ar_lags) if sel.ar_lags else 0
+    res = AutoReg(y, lags=lags, trend="c").fit()
+    c, a = res.params[0], res.params[1:]
+
+    def predict(full: np.ndarray, origins: np.ndarray, h: int) -> np.ndarray:
+        out = np.empty((len(origins), h))
+        for i, o in enumerate(origins):
+            hist = list(full[:o])
+            for j in range(h):
+                v = c + sum(a[k] * hist[-k - 1] for k in range(lags))
+                out[i, j] = v
+                hist.append(v)
+        return out
+
+    return predict
+
+
+def _apply_loop(res: Any) -> Any:
+    def predict(full: np.ndarray, origins: np.ndarray, h: int) -> np.ndarray:
+        return np.stack([np.asarray(res.apply(full[:o]).forecast(h)) for o in origins])
+
+    return predict
+
+
+def fit_sarima_fixed(y: np.ndarray, m: int | None) -> Any:
+    """--quick: SARIMA(1,d,1)(0,D,1)_m with d from KPSS and D from the seasonal strength (the
+    tests auto uses), so the quick run does not spend minutes in the order search."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from seqlm.series import stattests
+
+    d = 0 if stattests.is_stationary(y) else 1
+    D = int(bool(m) and stattests.seasonal_strength(np.diff(y) if d else y, m or 1) >= 0.64)
+    seasonal = (0, D, 1, m) if m and D else (0, 0, 0, 0)
+    res = SARIMAX(y, order=(1, d, 1), seasonal_order=seasonal,
+                  trend="c" if d + D == 0 else "n").fit(disp=False)
+    return _apply_loop(res)
+
+
+def fit_sarima(y: np.ndarray, m: int | None) -> Any:
+    import pmdarima
+
+    model = pmdarima.auto_arima(y, m=m or 1, seasonal=bool(m), suppress_warnings=True,
+                                error_action="ignore", stepwise=True)
+    return _apply_loop(model.arima_res_)
+
+
+def fit_ets(y: np.ndarray, m: int | None) -> Any:
+    from statsmodels.tsa.statespace.exponential_smoothing import ExponentialSmoothing
+
+    best = None
+    for trend in (False, True):
+        for seasonal in ((None, m) if m and len(y) >= 2 * m + 2 else (None,)):
+            try:
+                res = ExponentialSmoothing(y, trend=trend, damped_trend=trend,
+                                           seasonal=seasonal).fit(disp=False)
+            except Exception:
+                continue
+            if best is None or res.aic < best.aic:
+                best = res
+    return _apply_loop(best)
+
+
+def fit_statsforecast(kind: str) -> Any:
+    def fit(y: np.ndarray, m: int | None) -> Any:
+        from statsforecast.models import AutoARIMA, AutoETS
+
+        cls = AutoARIMA if kind == "arima" else AutoETS
+        model = cls(season_length=m or 1).fit(y)
+
+        def predict(full: np.ndarray, origins: np.ndarray, h: int) -> np.ndarray:
+            return np.stack([model.forward(full[:o], h=h)["mean"] for o in origins])
+
+        return predict
+
+    return fit
+
+
+CLASSICAL: dict[str, Any] = {"AutoReg(AIC)": fit_autoreg, "SARIMA": fit_sarima, "ETS": fit_ets}
+EXTRA: dict[str, Any] = {"sf.AutoARIMA": fit_statsforecast("arima"),
+                         "sf.AutoETS": fit_statsforecast("ets")}
+
+
+def scores(predict: Any, y: np.ndarray, start: int) -> tuple[float, float]:
+    origins = np.arange(start, len(y) - H + 1)
+    paths = predict(y, origins, H)
+    truth = y[origins[:, None] + np.arange(H)]
+    one = math.sqrt(float(np.mean((paths[:, 0] - truth[:, 0]) ** 2)))
+    return one, math.sqrt(float(np.mean((paths - truth) ** 2)))
+
+
+def test_start(n: int) -> int:
+    return n - max(H + 20, n // 5)
+
+
+def run_series(name: str, y: np.ndarray, m: int | None, models: dict[str, Any],
+               oracle: np.ndarray | None) -> dict[str, tuple[float, float]]:
+    start = test_start(len(y))
+    out: dict[str, tuple[float, float]] = {}
+    for label, fit in models.items():
+        t0 = time.process_time()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                out[label] = scores(fit(y[:start], m), y, start)
+            except Exception as exc:
+                print(f"  {name}: {label} failed ({type(exc).__name__}: {exc})")
+                continue
+        print(f"  {name:<26} {label:<14} 1-step {out[label][0]:>10.4g}  h=1..{H} "
+              f"{out[label][1]:>10.4g}  ({time.process_time() - t0:.1f} s CPU)", flush=True)
+    if oracle is not None:
+        o = np.arange(start, len(y) - H + 1)
+        out["oracle"] = (math.sqrt(float(np.mean((oracle[o] - y[o]) ** 2))), math.nan)
+    return out
+
+
+def report(results: dict[str, dict[str, tuple[float, float]]]) -> None:
+    print("\nauto / best of AutoReg(AIC), SARIMA, ETS (target <= 1.05 each, <= 0.95 geo-mean)")
+    print(f"{'series':<26} {'1-step':>8} {'h=1..12':>8}   best reference (h=1..12)")
+    ratios: dict[int, list[float]] = {0: [], 1: []}
+    for name, r in results.items():
+        if "auto" not in r:
+            continue
+        ref = {k: v for k, v in r.items() if k in CLASSICAL}
+        if not ref:
+            continue
+        row = []
+        for i in (0, 1):
+            best = min(v[i] for v in ref.values())
+            ratios[i].append(r["auto"][i] / best)
+            row.append(r["auto"][i] / best)
+        best_name = min(ref, key=lambda k: ref[k][1])
+        print(f"{name:<26} {row[0]:>8.3f} {row[1]:>8.3f}   {best_name}")
+    for i, what in ((0, "1-step"), (1, f"h=1..{H}")):
+        g = math.exp(float(np.mean(np.log(ratios[i])))) if ratios[i] else math.nan
+        print(f"geometric mean {what}: {g:.3f}; worst {max(ratios[i], default=math.nan):.3f}")
+    print("\nnonlinear series, 1-step RMSE: auto / oracle (target <= 1.2), auto / AutoReg "
+          "(target <= 0.3)")
+    for name, r in results.items():
+        if "oracle" in r and ("logistic" in name or "SETAR" in name):
+            print(f"{name:<26} {r['auto'][0] / r['oracle'][0]:>8.3f} "
+                  f"{r['auto'][0] / r['AutoReg(AIC)'][0]:>8.3f}")
+
+
+def stability(seeds: int) -> None:
+    from seqlm.series import families as f
+
+    print(f"\nauto over {seeds} seeds (same data, model seed varies): worst / median "
+          f"h=1..{H} RMSE (target <= 1.1), NaN count")
+    for fam in (f.logistic_map(seed=0), f.setar(seed=0), f.seasonal_trend(seed=0)):
+        y = fam.values
+        start = test_start(len(y))
+        runs = [scores(fit_auto(y[:start], fam.season, seed=s), y, start)[1]
+                for s in range(seeds)]
+        med = float(np.median(runs))
+        print(f"{fam.name:<26} worst/median {max(runs) / med:.3f}  NaN "
+              f"{int(np.sum(~np.isfinite(runs)))}  (median {med:.4g})", flush=True)
+
+
+def fit_time() -> None:
+    from seqlm.series import families as f
+
+    y = f.seasonal_trend(n=600, seed=0).values
+    t0, w0 = time.process_time(), time.perf_counter()
+    fit_auto(y, None)
+    print(f"\nauto fit on a 600-point monthly series (season detected): "
+          f"{time.process_time() - t0:.1f} s CPU, {time.perf_counter() - w0:.1f} s wall "
+          f"(target <= 15 s)")
+    from seqlm.series import synthetic
+    from seqlm.series.build import build_model
+
+    gru = build_model("latent", seed=0, device="cpu")
+    z = synthetic(T=1000, seed=0).values
+    t0, w0 = time.process_time(), time.perf_counter()
+    gru.fit(z[:900], z[900:])
+    print(f"latent GRU (CLI defaults) fit on a 1,000-point series: "
+          f"{time.process_time() - t0:.1f} s CPU, {time.perf_counter() - w0:.1f} s wall "
+          f"(target <= 10 s)")
+
+
+def main() -> None:
+    args = parser(__doc__.splitlines()[0]).parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
+    print(machine_line())
+    print(f"cpu: {platform.processor() or platform.machine()}, python {platform.python_version()}")
+    if args.quick:
+        CLASSICAL["SARIMA"] = fit_sarima_fixed
+    models = {"auto": fit_auto, **CLASSICAL}
+    if not args.quick:
+        try:
+            import statsforecast  # noqa: F401
+
+            models |= EXTRA
+        except ImportError:
+            print("statsforecast is not installed (pip install statsforecast): skipped")
+    results: dict[str, dict[str, tuple[float, float]]] = {}
+    for name, (y, m) in real_series(args.quick).items():
+        results[name] = run_series(name, y, m, models, None)
+    for name, fam in synthetic_series(args.seed).items():
+        results[name] = run_series(name, fam.values, fam.season, models, fam.oracle)
+    report(results)
+    stability(3 if args.quick else 10)
+    fit_time()
+    print(machine_line())
+
+
+if __name__ == "__main__":
+    main()

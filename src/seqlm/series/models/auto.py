@@ -1,0 +1,328 @@
+"""``auto``: the default forecaster, every choice made by a test or on held-out validation values.
+
+1. season m: given (or from the time index's frequency), else the ACF peak (stattests);
+2. level/trend/season: KPSS decides d (or detrending when the trend test passes), the seasonal
+   strength F_S >= 0.64 decides D; the other candidates are also scored on validation and replace
+   the tests' choice only when they beat it by more than 5%;
+3. lags: AIC over 1..max_lags (>= 2m + 1 for a seasonal series) on the transformed series;
+4. multi-step strategy: recursive or direct, on validation;
+5. a neural residual (Zhang's hybrid, global or per-window normalisation) with a weight alpha
+   in {0, .25, .5, .75, 1} picked on validation: alpha = 0 is the linear model alone;
+6. prediction intervals from the validation residuals of each horizon;
+then the chosen pipeline is refitted on all the values. ``choices`` records every decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from seqlm.errors import ConfigError, DataError
+from seqlm.series import stattests
+from seqlm.series.data import as_values
+from seqlm.series.models.base import Forecaster
+from seqlm.series.models.blend import Blend
+from seqlm.series.models.direct import DirectAR
+from seqlm.series.models.hybrid import HybridAR
+from seqlm.series.models.preprocessed import Preprocessed
+from seqlm.series.models.registry import from_record, record, register
+from seqlm.series.transform import Differencing
+
+ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+COMBINE = 3  # the linear forecast is the mean of the 3 best candidates on validation
+MARGIN = 0.05  # a candidate must beat the tests' preprocessing by 5% on validation
+NEURAL_GAIN = 0.01  # the nets must improve the validation error by 1%
+MIN_WINDOWS = 200  # fewer training windows: the nets overfit, auto stays linear
+
+
+@dataclass
+class AutoConfig:
+    """Settings of ``auto`` (None / "auto": decided from the data)."""
+
+    horizon: int = 12
+    season: int | None = None
+    max_lags: int | None = None
+    neural: bool = True
+    strategy: str = "auto"
+    norm: str = "auto"
+    members: int = 5
+    hidden: int = 32
+    valid: float = 0.25
+    seed: int = 0
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("horizon", "members", "hidden"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ConfigError(f"{name} must be a positive integer, got {v!r}")
+        if self.strategy not in ("auto", "recursive", "direct"):
+            raise ConfigError(f"strategy must be auto, recursive or direct, got {self.strategy!r}")
+        if self.norm not in ("auto", "global", "window"):
+            raise ConfigError(f"norm must be auto, global or window, got {self.norm!r}")
+        if not 0 < self.valid < 0.5:
+            raise ConfigError(f"valid must be a fraction in (0, 0.5), got {self.valid}")
+
+
+def valid_rmse(model: Forecaster, y: np.ndarray, start: int, horizon: int) -> float:
+    """RMSE pooled over origins o >= start and h = 1..horizon with target o + h - 1 < len(y)."""
+    origins = np.arange(max(start, model.min_history), len(y))
+    if not len(origins):
+        return float("inf")
+    err = _errors(model, y, origins, horizon)
+    vals = err[~np.isnan(err)]
+    if not len(vals) or not np.all(np.isfinite(vals)):
+        return float("inf")
+    return float(np.sqrt(np.mean(vals**2)))
+
+
+def _per_h(err: np.ndarray) -> np.ndarray:
+    """RMSE of each column (horizon) over its observed targets."""
+    return np.array([np.sqrt(np.mean(col[~np.isnan(col)] ** 2)) if np.any(~np.isnan(col))
+                     else np.inf for col in err.T])
+
+
+def _key(diff: Differencing, detrend: bool) -> str:
+    return ("detrend, " if detrend else "") + diff.describe()
+
+
+def _errors(model: Forecaster, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+    """(origins, horizon) target - forecast, NaN where the target lies past the data."""
+    paths = model.predict_paths(y, origins, horizon)
+    idx = origins[:, None] + np.arange(horizon)
+    ok = idx < len(y)
+    err = np.full(paths.shape, np.nan)
+    err[ok] = y[idx[ok]] - paths[ok]
+    err[ok & ~np.isfinite(err)] = np.inf
+    return err
+
+
+@register("auto")
+class AutoForecaster(Forecaster):
+    """Tests and validation choose the preprocessing, lags, strategy and neural residual."""
+
+    def __init__(self, config: AutoConfig | None = None, **kwargs: Any) -> None:
+        self.config = config or AutoConfig(**kwargs)
+        self.model: Forecaster | None = None
+        self.choices: dict[str, Any] = {}
+        self.residuals: list[list[float]] = []
+        self.name = "auto"
+
+    @property
+    def min_history(self) -> int:
+        return self.model.min_history if self.model is not None else 1
+
+    def _ready(self) -> Forecaster:
+        if self.model is None:
+            raise ConfigError("auto is not fitted; call fit first")
+        return self.model
+
+    def _paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        return self._ready()._paths(y, origins, horizon)
+
+    def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None) -> AutoForecaster:
+        """Choose on the last values (``y_valid``, or the last ``valid`` share), refit on all."""
+        y = as_values(y_train, "y_train")
+        if y_valid is not None and len(y_valid):
+            y = np.concatenate([y, as_values(y_valid, "y_valid")])
+            n_valid = len(y_valid)
+        else:
+            n_valid = max(2, round(self.config.valid * len(y)))
+        if len(y) - n_valid < 16:
+            raise DataError(f"auto needs at least 16 values before its {n_valid} validation "
+                            f"values; the series has {len(y)}")
+        cfg, start = self.config, len(y) - n_valid
+        c: dict[str, Any] = {"values": len(y), "validation": n_valid, "horizon": cfg.horizon}
+        m = self._season(y[:start], c)
+        tested = self._tests(y[:start], m, c)
+        ranked = self._linear(y, start, m, tested, c)
+        members = [model for _, model in ranked[:COMBINE]]
+        c["combined"] = [model.name for model in members]
+        blend = Blend(members)
+        short, steps = self._neural(y, start, ranked[0][1], blend, c)
+        chosen = Blend(members, short, steps)
+        err = _errors(chosen, y, np.arange(max(start, chosen.min_history), len(y)), cfg.horizon)
+        self.residuals = [[float(e) for e in col[np.isfinite(col)]] for col in err.T]
+        c["valid_rmse"] = round(valid_rmse(chosen, y, start, cfg.horizon), 6)
+        self.model = Blend([self._refit_copy(mm) for mm in members],
+                           None if short is None else self._refit_copy(short), steps).fit(y)
+        c["model"] = self.model.name
+        self.choices = c
+        return self
+
+    def _season(self, part: np.ndarray, c: dict[str, Any]) -> int | None:
+        m = self.config.season
+        if m is not None:
+            c["season"], c["season_from"] = m, "given"
+        else:
+            m = stattests.detect_period(part, max_period=min(60, len(part) // 3))
+            c["season"], c["season_from"] = m, "ACF peak" if m else "no significant ACF peak"
+        if m is not None and (m < 2 or len(part) < 2 * m + 4):
+            c["season_ignored"] = "shorter than two seasons" if m >= 2 else "period 1"
+            m = None
+        return m
+
+    def _tests(self, part: np.ndarray, m: int | None,
+               c: dict[str, Any]) -> tuple[Differencing, bool]:
+        """KPSS for d (or detrending when trend-stationary), seasonal strength for D."""
+        level, trend = stattests.kpss(part, "c"), stattests.kpss(part, "ct")
+        c["kpss_level"], c["kpss_trend"] = round(level, 4), round(trend, 4)
+        d, detrend = 0, False
+        if level >= stattests.KPSS_CRITICAL["c"]:
+            if trend < stattests.KPSS_CRITICAL["ct"]:
+                detrend = True
+            else:
+                d = 1
+        D = 0
+        if m is not None:
+            strength = stattests.seasonal_strength(np.diff(part) if d else part, m)
+            c["seasonal_strength"] = round(strength, 4)
+            D = int(strength >= stattests.SEASONAL_STRENGTH)
+        c["preprocess_tests"] = _key(Differencing(d, D, m or 1), detrend)
+        return Differencing(d, D, m or 1), detrend
+
+    def _linear(self, y: np.ndarray, start: int, m: int | None,
+                tested: tuple[Differencing, bool],
+                c: dict[str, Any]) -> list[tuple[float, Preprocessed]]:
+        """Linear AR(AIC) on every preprocessing (and direct on the tests' one), ranked by their
+        validation error; the tests' choice wins ties within MARGIN."""
+        part = y[:start]
+        cands = [tested] + [(Differencing(d, D, m or 1), False) for d in (0, 1)
+                            for D in ((0, 1) if m else (0,))] + [(Differencing(), True)]
+        strategies = ("recursive", "direct") if self.config.strategy == "auto" else (
+            self.config.strategy,)
+        scored: dict[str, tuple[float, Preprocessed]] = {}
+        for i, (diff, det) in enumerate(cands):
+            for strategy in strategies if i == 0 else strategies[:1]:
+                key = _key(diff, det) + ("" if strategy == "recursive" else ", direct")
+                if key in scored:
+                    continue
+                try:
+                    model = self._build(diff, det, strategy,
+                                        self._max_lags(part, diff, m)).fit(part)
+                except DataError:
+                    continue
+                score = valid_rmse(model, y, start, self.config.horizon)
+                if key == c["preprocess_tests"]:
+                    score *= 1 - MARGIN
+                scored[key] = (score, model)
+        if not scored:
+            raise DataError(f"auto: {len(part)} values are too few for any AR candidate")
+        c["candidates_valid_rmse"] = {k: round(float(v[0]), 6) for k, v in scored.items()}
+        ranked = sorted(scored.values(), key=lambda sm: sm[0])
+        best = ranked[0][1]
+        c["lags"] = best.inner.tau  # type: ignore[attr-defined]
+        c["preprocess"] = best.describe()
+        return [(s, self._fixed(mm)) for s, mm in ranked if np.isfinite(s)] or ranked[:1]
+
+    def _fixed(self, model: Preprocessed) -> Preprocessed:
+        """The candidate with its AIC lag order fixed (so a refit keeps the order)."""
+        inner = model.inner
+        if isinstance(inner, DirectAR):
+            inner.lags = inner.tau
+        elif isinstance(inner, HybridAR):
+            inner.linear.select, inner.linear.name = False, f"linear-ar({inner.tau})"
+        return model
+
+    def _max_lags(self, part: np.ndarray, diff: Differencing, m: int | None) -> int:
+        want = self.config.max_lags or max(12, 2 * (m or 0) + 1)
+        n_w = len(part) - diff.offset
+        return max(1, min(want, (n_w - 2) // 2, n_w // 3))
+
+    def _neural(self, y: np.ndarray, start: int, best: Preprocessed, blend: Blend,
+                c: dict[str, Any]) -> tuple[Preprocessed | None, int]:
+        """The hybrid on the best candidate's preprocessing, used for the first h* steps where
+        its validation RMSE beats the linear blend's by NEURAL_GAIN at every h <= h*."""
+        cfg, H = self.config, self.config.horizon
+        lags = best.inner.tau  # type: ignore[attr-defined]
+        windows = start - best.diff.offset - lags
+        if not cfg.neural or windows < MIN_WINDOWS:
+            c["neural"] = ("off" if not cfg.neural
+                           else f"not tried: {windows} training windows < {MIN_WINDOWS}")
+            return None, 0
+        stop = start + (len(y) - start) // 2  # nets stop early on [start, stop), chosen after
+        origins = np.arange(max(stop, blend.min_history, best.min_history), len(y))
+        base = _per_h(_errors(blend, y, origins, H))
+        norms = ("global", "window") if cfg.norm == "auto" else (cfg.norm,)
+        found: tuple[int, float, Preprocessed | None, float] = (0, 0.0, None, 0.0)
+        table: dict[str, list[float]] = {"linear blend": [round(float(v), 6) for v in base]}
+        for norm in norms:
+            model = Preprocessed(HybridAR(lags, norm=norm, members=cfg.members,
+                                          hidden=cfg.hidden, seed=cfg.seed),
+                                 best.diff, best.detrend).fit(y[:start], y[start:stop])
+            for alpha in ALPHAS[1:]:
+                model.inner.alpha = alpha  # type: ignore[attr-defined]
+                rm = _per_h(_errors(model, y, origins, H))
+                table[f"{norm}, alpha={alpha}"] = [round(float(v), 6) for v in rm]
+                wins = rm < (1 - NEURAL_GAIN) * base
+                steps = int(np.argmin(wins)) if not wins.all() else H
+                gain = float(np.sum(base[:steps] - rm[:steps]))
+                if steps and gain > found[1]:
+                    found = (steps, gain, model, alpha)
+        c["neural_valid_rmse_per_h"] = table
+        steps, _, chosen, alpha = found
+        if chosen is None:
+            c["neural"] = "linear only: the nets did not beat it at h = 1 on validation"
+            return None, 0
+        hyb: HybridAR = chosen.inner  # type: ignore[assignment]
+        hyb.alpha = alpha
+        c["neural"] = f"hybrid ({hyb.norm} normalisation, alpha={alpha}) for h <= {steps}"
+        return chosen, steps
+
+    def _refit_copy(self, model: Preprocessed) -> Preprocessed:
+        """An unfitted copy with every choice fixed (lags, nets' step counts)."""
+        inner = model.inner
+        if isinstance(inner, DirectAR):
+            new: Forecaster = DirectAR(inner.tau, inner.horizon, inner.max_lags)
+        else:
+            h: HybridAR = inner  # type: ignore[assignment]
+            new = HybridAR(h.tau, norm=h.norm, members=h.members, hidden=h.hidden,
+                           seed=h.seed, alpha=h.alpha, steps=h.steps)
+        return Preprocessed(new, model.diff, model.detrend)
+
+    def _build(self, diff: Differencing, detrend: bool, strategy: str,
+               max_lags: int) -> Preprocessed:
+        """Linear AR with the order by AIC, recursive or direct, on this preprocessing."""
+        if strategy == "direct":
+            inner: Forecaster = DirectAR("aic", self.config.horizon, max_lags)
+        else:
+            inner = HybridAR("aic", max_lags, norm=None)
+        return Preprocessed(inner, diff, detrend)
+
+    def interval(self, level: float, horizon: int) -> np.ndarray:
+        """(horizon, 2) lower/upper offsets: validation residual quantiles per h (beyond the
+        validated horizons, the last one's widened by sqrt(h / H))."""
+        if not 0 < level < 1:
+            raise ConfigError(f"interval level must be in (0, 1), got {level}")
+        if not self.residuals or not self.residuals[0]:
+            raise DataError("auto has no validation residuals to calibrate an interval")
+        qs = (1 - level) / 2, (1 + level) / 2
+        usable = [r for r in self.residuals if len(r) >= 2] or self.residuals[:1]
+        out = np.empty((horizon, 2))
+        for h in range(horizon):
+            r = usable[min(h, len(usable) - 1)]
+            widen = np.sqrt((h + 1) / len(usable)) if h >= len(usable) else 1.0
+            out[h] = np.quantile(r, qs) * widen
+        return out
+
+    def describe(self) -> list[str]:
+        """One line per choice, for printing (per-h tables shortened to h = 1)."""
+        out = []
+        for k, v in self.choices.items():
+            if k == "neural_valid_rmse_per_h":
+                k, v = "neural_valid_rmse_h1", {n: r[0] for n, r in v.items()}
+            out.append(f"{k}: {v}")
+        return out
+
+    def meta(self) -> dict[str, Any]:
+        return {"config": asdict(self.config), "model": record(self._ready()),
+                "choices": self.choices, "residuals": self.residuals}
+
+    @classmethod
+    def restore(cls, meta: dict[str, Any], state: dict[str, Any]) -> AutoForecaster:
+        m = cls(AutoConfig(**meta["config"]))
+        m.model = from_record(meta["model"])
+        m.choices, m.residuals = dict(meta["choices"]), [list(r) for r in meta["residuals"]]
+        return m
