@@ -338,3 +338,24 @@ def test_bad_config_files(corpus: Path, tmp_path: Path, text: str, msg: str,
     assert _train(corpus, tmp_path / "out", "--config", str(toml)) == 2
     assert msg in _err(capsys)
     assert not (tmp_path / "out" / "last.pt").exists()
+
+
+def test_checkpoints_from_before_typed_run_configs(char_run: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """An older checkpoint (settings under extra["cli"], the torch model's config with a 'cell'
+    key and without the new settings) still scores; --resume says why it cannot rebuild."""
+    from seqlm.train import load_checkpoint, save_checkpoint
+
+    ckpt = load_checkpoint(char_run / "last.pt")
+    run = ckpt.pop("run")
+    ckpt["extra"] = {**ckpt["extra"], "cli": {"data": run["data"]}}
+    old = {k: ckpt["model_config"][k] for k in ("kind", "num_hiddens", "vocab_size")}
+    ckpt["model_config"] = {**old, "cell": "gru", "num_layers": 1}
+    out = tmp_path / "old"
+    out.mkdir()
+    save_checkpoint(out / "last.pt", {k: v for k, v in ckpt.items() if k != "format"})
+    capsys.readouterr()
+    assert main(["rnn", "score", str(out / "last.pt"), "the fire"]) == 0
+    assert float(capsys.readouterr().out.split("\t")[0]) < 0
+    assert main(["rnn", "train", "--out", str(out), "--resume"]) == 2
+    assert "older seqlm" in _err(capsys)

@@ -15,6 +15,7 @@ from seqlm.cli import demo as demo_cli
 from seqlm.cli import ngram as ngram_cli
 from seqlm.cli import rnn as rnn_cli
 from seqlm.cli import series as series_cli
+from seqlm.cli import tag as tag_cli
 from seqlm.cli import translate as translate_cli
 from seqlm.errors import SeqlmError
 
@@ -32,6 +33,7 @@ app.add_typer(series_cli.app, name="series")
 app.command("demo")(demo_cli.demo)
 app.add_typer(rnn_cli.app, name="rnn")
 app.add_typer(classify_cli.app, name="classify")
+app.add_typer(tag_cli.app, name="tag")
 app.add_typer(translate_cli.app, name="translate")
 # Sub-command groups of the other parts are added here, one line each.
 

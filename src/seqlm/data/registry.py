@@ -18,6 +18,7 @@ from seqlm.data.download import download, extract_zip, sha1_file
 from seqlm.errors import DatasetError
 
 D2L_HUB = "http://d2l-data.s3-accelerate.amazonaws.com/"
+UD_EWT = "https://raw.githubusercontent.com/UniversalDependencies/UD_English-EWT/r2.16/"
 NAME_LANGUAGES = (
     "Arabic Chinese Czech Dutch English French German Greek Irish Italian Japanese Korean "
     "Polish Portuguese Russian Scottish Spanish Vietnamese"
@@ -43,6 +44,7 @@ class DataFile:
     mirror_path: str
     sha1: str
     archive_member: str | None = None
+    url: str | None = None  # its own canonical address, for datasets published file by file
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,21 @@ REGISTRY: dict[str, Dataset] = {
             license="PyTorch tutorials (BSD)",
         ),
         Dataset(
+            "ud-en-ewt",
+            "Universal Dependencies English Web Treebank r2.16, CoNLL-U (UPOS, XPOS, ...): "
+            "12,544 / 2,001 / 2,077 sentences",
+            None,
+            tuple(
+                DataFile(split, f"ud-en-ewt/en_ewt-ud-{split}.conllu", sha,
+                         url=f"{UD_EWT}en_ewt-ud-{split}.conllu")
+                for split, sha in (("train", "514bd20bce360f5897ae05943a51c39724eb8fbd"),
+                                   ("dev", "4102d220c733fad621a6c2a1319867ca40a7aa00"),
+                                   ("test", "03062d028f7cf580077fee56b1cecb3bfdcc093f"))
+            ),
+            license="CC BY-SA 4.0 (annotations (c) 2013-2021 The Board of Trustees of the "
+                    "Leland Stanford Junior University; texts from the LDC English Web Treebank)",
+        ),
+        Dataset(
             "eng-cn",
             "About 20k English-Chinese sentence pairs, tab-separated (Tatoeba-derived); "
             "mirror only: the upstream archive has another layout",
@@ -176,12 +193,18 @@ def _from_mirror(ds: Dataset, base: str, progress: bool, timeout: float) -> None
 
 
 def _from_canonical(ds: Dataset, progress: bool, timeout: float) -> None:
+    root = cache_dir() / ds.name
+    if ds.url is None and all(f.url for f in ds.files):  # published file by file
+        for f in ds.files:
+            dest = root / f.mirror_path
+            if not dest.is_file():
+                download(str(f.url), dest, f.sha1, progress=progress, timeout=timeout)
+        return
     if ds.url is None:
         raise DatasetError(
             f"dataset {ds.name!r} has no public download address; set SEQLM_MIRROR to a folder "
             f"or server holding {ds.files[0].mirror_path}"
         )
-    root = cache_dir() / ds.name
     if not ds.url.endswith(".zip"):
         download(ds.url, root / ds.files[0].mirror_path, ds.files[0].sha1,
                  progress=progress, timeout=timeout)
