@@ -11,7 +11,8 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 TORCH_FREE_MODULES = ["seqlm", "seqlm.data", "seqlm.ngram", "seqlm.io", "seqlm.cli.common",
                       "seqlm.cli.main", "seqlm.series", "seqlm.series.models.linear_ar"]
 HELP_ARGVS = [["--help"], ["ngram", "--help"], ["ngram", "fit", "--help"], ["data", "--help"],
-              ["data", "stats", "--help"], ["series", "--help"], ["rnn", "--help"]]
+              ["data", "stats", "--help"], ["series", "--help"], ["rnn", "--help"],
+              ["classify", "--help"], ["classify", "train", "--help"]]
 
 
 def _loads_torch(code: str) -> bool:

@@ -9,6 +9,7 @@ import sys
 import typer
 
 from seqlm import __version__
+from seqlm.cli import classify as classify_cli
 from seqlm.cli import data as data_cli
 from seqlm.cli import demo as demo_cli
 from seqlm.cli import ngram as ngram_cli
@@ -31,6 +32,7 @@ app.add_typer(ngram_cli.app, name="ngram")
 app.add_typer(series_cli.app, name="series")
 app.command("demo")(demo_cli.demo)
 app.add_typer(rnn_cli.app, name="rnn")
+app.add_typer(classify_cli.app, name="classify")
 app.add_typer(tag_cli.app, name="tag")
 app.add_typer(translate_cli.app, name="translate")
 # Sub-command groups of the other parts are added here, one line each.

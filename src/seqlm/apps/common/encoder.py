@@ -27,17 +27,12 @@ POOLS = ("last", "mean", "max")
 TORCH_KINDS = ("rnn", "gru", "lstm")
 
 
-@dataclass
-class EncoderConfig:
-    """The encoder's settings (saved in checkpoints as a dict; ``from_dict`` rebuilds them).
+@dataclass(kw_only=True)
+class EncoderOptions:
+    """The encoder's architecture: ``kind`` any seqlm.rnn model kind (rnn_scratch,
+    gru_scratch, lstm_scratch, rnn, gru, lstm); ``embed_size`` 0 feeds one-hot ids;
+    ``pool``: '+'-joined subset of last, mean, max."""
 
-    ``kind``: any seqlm.rnn model kind (rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm);
-    ``embed_size`` 0 feeds one-hot ids; ``pool``: '+'-joined subset of last, mean, max.
-    ``input_size`` > 0 (with ``vocab_size`` 0): the encoder reads float vectors of that width
-    instead of token ids (a tagger's word layer over [word embedding ; spelling]).
-    """
-
-    vocab_size: int
     kind: str = "lstm"
     num_hiddens: int = 128
     embed_size: int = 64
@@ -46,6 +41,16 @@ class EncoderConfig:
     dropout: float = 0.0
     weight_drop: float = 0.0
     pool: str = "last"
+
+
+@dataclass(kw_only=True)
+class EncoderConfig(EncoderOptions):
+    """The encoder's settings: its architecture over a vocabulary of ``vocab_size`` tokens
+    (saved in checkpoints as a dict; ``from_dict`` rebuilds them). ``input_size`` > 0 (with
+    ``vocab_size`` 0 and ``embed_size`` 0): the encoder reads float vectors of that width
+    instead of token ids (a tagger's word layer over [word embedding ; spelling])."""
+
+    vocab_size: int
     input_size: int = 0
 
     def __post_init__(self) -> None:

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from seqlm.apps.common.metrics import classification_report
+
 
 @dataclass
 class TagScores:
@@ -28,35 +30,21 @@ class TagScores:
                 "macro_f1": self.macro_f1, "per_tag": self.per_tag}
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": p, "recall": r, "f1": f, "support": float(n_gold)}
-
-
 def score_tags(gold: Sequence[Sequence[str]], pred: Sequence[Sequence[str]],
                words: Sequence[Sequence[str]], seen: set[str] | frozenset[str]) -> TagScores:
     """Compare predicted with gold tags, sentence by sentence; ``seen`` = training word forms.
 
-    Per-tag F1 over every tag that occurs in gold or prediction.
+    Accuracy and per-tag P/R/F1 are apps/common's classification report over the tokens (every
+    tag that occurs in gold or prediction); unseen words are those not in ``seen``.
     """
-    tokens = correct = unseen = unseen_ok = 0
-    tp: dict[str, int] = {}
-    n_pred: dict[str, int] = {}
-    n_gold: dict[str, int] = {}
-    for g_sent, p_sent, w_sent in zip(gold, pred, words, strict=True):
-        for g, p, w in zip(g_sent, p_sent, w_sent, strict=True):
-            tokens += 1
-            ok = g == p
-            correct += ok
-            n_gold[g] = n_gold.get(g, 0) + 1
-            n_pred[p] = n_pred.get(p, 0) + 1
-            tp[g] = tp.get(g, 0) + ok
-            if w not in seen:
-                unseen += 1
-                unseen_ok += ok
-    per_tag = {t: _prf(tp.get(t, 0), n_pred.get(t, 0), n_gold.get(t, 0))
-               for t in sorted(set(n_gold) | set(n_pred))}
-    return TagScores(tokens, correct / tokens if tokens else 0.0, unseen,
-                     unseen_ok / unseen if unseen else 0.0, per_tag)
+    flat = [(g, p, w) for gs, ps, ws in zip(gold, pred, words, strict=True)
+            for g, p, w in zip(gs, ps, ws, strict=True)]
+    tags = sorted({g for g, _, _ in flat} | {p for _, p, _ in flat})
+    index = {t: i for i, t in enumerate(tags)}
+    report = classification_report([index[g] for g, _, _ in flat],
+                                   [index[p] for _, p, _ in flat], tags)
+    per_class = report.to_dict()["per_class"]
+    unseen = [g == p for g, p, w in flat if w not in seen]
+    return TagScores(len(flat), report.accuracy, len(unseen),
+                     sum(unseen) / len(unseen) if unseen else 0.0,
+                     {t: {k: float(v) for k, v in m.items()} for t, m in per_class.items()})
