@@ -53,3 +53,18 @@ def test_unknown_section_is_refused() -> None:
     r = subprocess.run([sys.executable, "-m", "bench", "--quick", "--only", "nope"], cwd=REPO,
                        text=True, capture_output=True, timeout=60)
     assert r.returncode == 2 and "unknown section(s) nope" in r.stderr
+
+
+def test_every_readme_measured_row_is_a_full_command_of_the_entry() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Measured", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and "---" not in line]
+    e = entry()
+    full = {" ".join(["python", f"bench/{name}.py", *args]).strip()
+            for name, spec in e.sections().items() for args in e.commands(name, spec, False)}
+    full |= {" ".join(["python", f"bench/{name}.py", *args]).strip()
+             for name, spec in e.sections().items() for args in e.commands(name, spec, True)}
+    commands = [cell.strip().strip("`") for row in rows[1:] for cell in [row.split("|")[-2]]]
+    assert commands and all(c.startswith("python bench/") for c in commands), commands
+    missing = [c for c in commands if c not in full]
+    assert not missing, f"README rows whose command `python -m bench` does not run: {missing}"

@@ -12,7 +12,8 @@ TORCH_FREE_MODULES = ["seqlm", "seqlm.data", "seqlm.ngram", "seqlm.io", "seqlm.c
                       "seqlm.cli.main", "seqlm.series", "seqlm.series.models.linear_ar"]
 HELP_ARGVS = [["--help"], ["ngram", "--help"], ["ngram", "fit", "--help"], ["data", "--help"],
               ["data", "stats", "--help"], ["series", "--help"], ["rnn", "--help"],
-              ["demo", "--help"], ["translate", "--help"]]
+              ["demo", "--help"], ["translate", "--help"], ["classify", "--help"],
+              ["classify", "train", "--help"], ["tag", "--help"]]
 
 
 def _loads_torch(code: str) -> bool:

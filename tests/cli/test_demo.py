@@ -43,3 +43,22 @@ def test_demo_out_must_be_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture
     f.write_text("x")
     assert main(["demo", "--out", str(f)]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_a_demo_section_is_one_registered_function(tmp_path: Path) -> None:
+    """How to add a demo section: register run(ctx) from anywhere; the demo numbers it."""
+    from seqlm.demo import SECTIONS, DemoContext, demo_section, run_demo, sections
+
+    @demo_section("toy", order=99)
+    def run(ctx: DemoContext) -> None:
+        ctx.section("Toy")
+        ctx.say(f"quick={ctx.quick} seed={ctx.seed} words={len(ctx.text.split()) > 1000}")
+
+    try:
+        assert [name for name, _ in sections()][-1] == "toy"  # after data, ngram, rnn, series
+        lines: list[str] = []
+        run_demo(tmp_path, seed=4, quick=True, embedded=True, echo=lines.append,
+                 only=("toy",))
+        assert lines == ["\n== 1. Toy ==", "quick=True seed=4 words=True"]
+    finally:
+        SECTIONS.unregister("toy")

@@ -110,17 +110,21 @@ def _err(capsys: pytest.CaptureFixture[str]) -> str:
 
 
 @pytest.mark.parametrize("args,msg", [
-    (["--lr", "nan"], "learning rate"),
+    (["--lr", "nan"], "--lr"),
     (["--num-steps", "0"], "steps"),
     (["--model", "transformer"], "unknown model"),
     (["--optimizer", "rmsprop"], "optimizer"),
     (["--level", "byte"], "level"),
     (["--batching", "shuffled"], "batching"),
-    (["--ema", "1.5"], "ema decay"),
-    (["--ema", "nan"], "ema decay"),
+    (["--ema", "1.5"], "--ema"),
+    (["--ema", "nan"], "--ema"),
     (["--precision", "fp16"], "precision"),
+    (["--lr", "1e308"], "--lr"),
+    (["--hidden", "9223372036854775808"], "--hidden"),
+    (["--epochs", "0"], "--epochs"),
+    (["--seed", "-1"], "--seed"),
     (["--weight-drop", "1.0"], "weight_drop"),
-    (["--distill", "1.5"], "alpha"),
+    (["--distill", "1.5"], "--distill"),
     (["--distill", "0.3", "--distill-folds", "0"], "folds"),
     (["--distill", "0.3", "--distill-decay", "nan"], "decay"),
 ])
@@ -134,7 +138,7 @@ def test_bad_training_settings(corpus: Path, tmp_path: Path, args: list[str], ms
 def test_divergence_is_a_clear_error(corpus: Path, tmp_path: Path,
                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert _train(corpus, tmp_path, "--model", "rnn_scratch", "--nonlinearity", "relu",
-                  "--lr", "1e30", "--clip", "0") == 2
+                  "--lr", "1e12", "--clip", "0") == 2
     assert "diverged" in _err(capsys)
 
 
@@ -338,3 +342,24 @@ def test_bad_config_files(corpus: Path, tmp_path: Path, text: str, msg: str,
     assert _train(corpus, tmp_path / "out", "--config", str(toml)) == 2
     assert msg in _err(capsys)
     assert not (tmp_path / "out" / "last.pt").exists()
+
+
+def test_checkpoints_from_before_typed_run_configs(char_run: Path, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """An older checkpoint (settings under extra["cli"], the torch model's config with a 'cell'
+    key and without the new settings) still scores; --resume says why it cannot rebuild."""
+    from seqlm.train import load_checkpoint, save_checkpoint
+
+    ckpt = load_checkpoint(char_run / "last.pt")
+    run = ckpt.pop("run")
+    ckpt["extra"] = {**ckpt["extra"], "cli": {"data": run["data"]}}
+    old = {k: ckpt["model_config"][k] for k in ("kind", "num_hiddens", "vocab_size")}
+    ckpt["model_config"] = {**old, "cell": "gru", "num_layers": 1}
+    out = tmp_path / "old"
+    out.mkdir()
+    save_checkpoint(out / "last.pt", {k: v for k, v in ckpt.items() if k != "format"})
+    capsys.readouterr()
+    assert main(["rnn", "score", str(out / "last.pt"), "the fire"]) == 0
+    assert float(capsys.readouterr().out.split("\t")[0]) < 0
+    assert main(["rnn", "train", "--out", str(out), "--resume"]) == 2
+    assert "older seqlm" in _err(capsys)

@@ -168,6 +168,11 @@ def test_forecast_past_the_end_is_dated(capsys: pytest.CaptureFixture[str], tmp_
     assert [r["index"] for r in rows] == [str(i) for i in range(72, 86)]  # no value was lost
     assert rows[0]["time"] == "2006-01-01" and rows[-1]["time"] == "2007-02-01"
     assert all(float(r["lower"]) < float(r["upper"]) for r in rows)
+    saved = tmp_path / "m.pt"  # predict past the end from a saved model: dated too
+    assert main(["series", "fit", str(data), "--model", "ar", "--out", str(saved)]) == 0
+    rc, printed2, _ = run(["series", "predict", str(saved), "--mode", "free", "--start", "70",
+                           "--horizon", "4"], capsys)
+    assert rc == 0 and printed2.strip().splitlines()[-1].startswith("73,2006-02-01,free,,")
     if model == "auto":  # every choice printed
         assert "season: 12" in printed and "preprocess:" in printed and "lags:" in printed
 

@@ -43,7 +43,9 @@ def info_cmd(name: str = typer.Argument(..., help="Dataset name (see `seqlm data
     ds = get_dataset(name)
     echo(f"name:        {ds.name}")
     echo(f"description: {ds.description}")
-    echo(f"source:      {ds.url or '(mirror only: set SEQLM_MIRROR)'}")
+    per_file = ds.url is None and all(f.url for f in ds.files)
+    source = "(one address per file, below)" if per_file else ds.url
+    echo(f"source:      {source or '(mirror only: set SEQLM_MIRROR)'}")
     if ds.archive_sha1:
         echo(f"archive sha1: {ds.archive_sha1}")
     echo(f"license:     {ds.license}")
@@ -51,6 +53,8 @@ def info_cmd(name: str = typer.Argument(..., help="Dataset name (see `seqlm data
     for f in ds.files:
         state = "cached" if is_cached(name, f.split) else "not cached"
         echo(f"  {f.split:<12} {f.mirror_path:<28} sha1 {f.sha1}  {state}")
+        if f.url:
+            echo(f"  {'':<12} {f.url}")
 
 
 @app.command("fetch")

@@ -27,6 +27,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
              "n-grams, an RNN LM, series models."),
     "rnn": ("seqlm.cli.rnn", "app", "RNN language models: train, eval, generate, score, "
             "compare."),
+    "classify": ("seqlm.cli.classify", "app", "Sequence classification with RNN encoders: "
+                 "train, evaluate, predict."),
+    "tag": ("seqlm.cli.tag", "app", "Sequence tagging (UPOS) with RNN encoders: train, "
+            "evaluate, predict."),
     "translate": ("seqlm.cli.translate", "app", "Encoder-decoder translation: train, "
                   "evaluate with BLEU/chrF, translate."),
 }

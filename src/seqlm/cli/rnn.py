@@ -8,12 +8,17 @@ from typing import Any
 
 import typer
 
-from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.cli import common
+from seqlm.cli.common import OverwriteOption, SeedOption, ThreadsOption, echo, seed_everything
 from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError
 
 app = typer.Typer(help="Recurrent language models: train, evaluate, generate, score, compare.",
                   no_args_is_help=True)
+
+GENERATE_MAX = 1_000_000  # tokens one `rnn generate` may ask for
+HIDDEN_MAX = 1 << 16  # units per layer (a 2^63 request is refused before torch sees it)
+
 
 def _read(data: str, split: str | None, preset: str) -> str:
     from seqlm.data import load_text
@@ -33,7 +38,7 @@ def run_config(o: dict[str, Any]) -> Any:
                      num_layers=o["layers"], dropout=o["dropout"], tie_weights=o["tie"],
                      weight_drop=o["weight_drop"], nonlinearity=o["nonlinearity"])
     train = TrainConfig(
-        epochs=o["epochs"] or 10, optimizer=o["optimizer"], lr=o["lr"],
+        epochs=10 if o["epochs"] is None else o["epochs"], optimizer=o["optimizer"], lr=o["lr"],
         weight_decay=o["weight_decay"], clip=o["clip"] or None, anneal_factor=o["anneal"] or None,
         lr_decay=o["lr_decay"] or None, lr_decay_start=o["lr_decay_start"],
         early_stop_patience=o["patience"] or None, log_interval=o["log_interval"],
@@ -47,6 +52,14 @@ def run_config(o: dict[str, Any]) -> Any:
         min_freq=o["min_freq"], seed=o["seed"], batch_size=o["batch_size"],
         num_steps=o["num_steps"], batching=o["batching"], model=o["model"], cell=cell,
         train=train, distill=distill)
+
+
+def _saved_run(out: Path) -> dict[str, Any]:
+    """The run settings stored in ``out/last.pt`` (checked again by resume_config)."""
+    from seqlm.train import load_checkpoint
+
+    saved = load_checkpoint(Path(out) / "last.pt").get("run")
+    return saved if isinstance(saved, dict) else {}
 
 
 def _epoch_line(row: dict[str, Any]) -> None:
@@ -65,73 +78,103 @@ def train(
     valid_split: str = typer.Option(None, "--valid-split",
                                     help="Dataset split to validate on (default: hold out "
                                          "the end of the training text)."),
-    valid_frac: float = typer.Option(0.1, "--valid-frac", help="Held-out fraction."),
+    valid_frac: float = common.bounded_float(0.1, "--valid-frac", lo=0.0, hi=1.0,
+                                      help="Held-out fraction (the end of the training text)."),
     level: str = typer.Option("char", "--level", help="char (stream mode) or word (sentences)."),
     preset: str = typer.Option("raw", "--preset", help="raw, letters (the book's), ..."),
-    min_freq: int = typer.Option(1, "--min-freq", help="Rarer tokens map to <unk>."),
+    min_freq: int = common.bounded_int(1, "--min-freq", lo=1, help="Rarer tokens map to <unk>."),
     model: str = typer.Option("lstm", "--model", help="A registered model kind: "
                               "rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm, ..."),
-    hidden: int = typer.Option(256, "--hidden", help="Hidden units per layer."),
-    layers: int = typer.Option(1, "--layers", help="Layers (torch.nn models)."),
-    embed: int = typer.Option(0, "--embed", help="Embedding size (0 = one-hot input)."),
-    dropout: float = typer.Option(0.0, "--dropout"),
+    hidden: int = common.bounded_int(256, "--hidden", lo=1, hi=HIDDEN_MAX,
+                              help="Hidden units per layer."),
+    layers: int = common.bounded_int(1, "--layers", lo=1, hi=64, help="Layers (torch.nn models)."),
+    embed: int = common.bounded_int(0, "--embed", hi=HIDDEN_MAX,
+                             help="Embedding size (0 = one-hot input)."),
+    dropout: float = common.bounded_float(0.0, "--dropout", hi=1.0,
+                                   help="Dropout probability on the layers' outputs (0 = off)."),
     tie: bool = typer.Option(False, "--tie", help="Tie input and output embeddings."),
-    weight_drop: float = typer.Option(0.0, "--weight-drop",
+    weight_drop: float = common.bounded_float(0.0, "--weight-drop", hi=1.0,
                                       help="DropConnect on the hidden-to-hidden weights."),
     nonlinearity: str = typer.Option("tanh", "--nonlinearity", help="tanh or relu (RNN)."),
-    batch_size: int = typer.Option(32, "--batch-size"),
-    num_steps: int = typer.Option(35, "--num-steps", help="Time steps per minibatch (BPTT)."),
+    batch_size: int = common.bounded_int(32, "--batch-size", lo=1, hi=1_000_000,
+                                  help="Rows per minibatch (the global batch under torchrun)."),
+    num_steps: int = common.bounded_int(35, "--num-steps", lo=1, hi=1_000_000,
+                                 help="Time steps per minibatch (BPTT)."),
     batching: str = typer.Option("sequential", "--batching", help="sequential or random."),
-    clip: float = typer.Option(1.0, "--clip", help="Gradient-norm threshold theta (0 = off)."),
+    clip: float = common.bounded_float(1.0, "--clip",
+                                       help="Gradient-norm threshold theta (0 = off)."),
     optimizer: str = typer.Option("sgd", "--optimizer", help="sgd, adam or adamw."),
-    lr: float = typer.Option(1.0, "--lr", help="Learning rate (the book's SGD: 1)."),
-    weight_decay: float = typer.Option(0.0, "--weight-decay"),
-    anneal: float = typer.Option(0.0, "--anneal",
+    lr: float = common.bounded_float(1.0, "--lr", lo=1e-12,
+                              help="Learning rate (the book's SGD: 1)."),
+    weight_decay: float = common.bounded_float(0.0, "--weight-decay", hi=1e6,
+                                        help="L2 penalty (AdamW: decoupled weight decay)."),
+    anneal: float = common.bounded_float(0.0, "--anneal", hi=1.0,
                                  help="Multiply lr by this on a validation plateau (0 = off)."),
-    lr_decay: float = typer.Option(0.0, "--lr-decay",
+    lr_decay: float = common.bounded_float(0.0, "--lr-decay", hi=1.0,
                                    help="Multiply lr by this every epoch (0 = off)."),
-    lr_decay_start: int = typer.Option(1, "--lr-decay-start",
+    lr_decay_start: int = common.bounded_int(1, "--lr-decay-start", lo=1,
                                        help="First epoch after which --lr-decay applies."),
-    patience: int = typer.Option(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
-    epochs: int = typer.Option(None, "--epochs", help="Epochs in all [10]."),
-    time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N seconds (0 = off)."),
-    log_interval: int = typer.Option(50, "--log-interval", help="Steps per gradient-norm log."),
-    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    patience: int = common.bounded_int(0, "--patience",
+                                       help="Early stop after N bad epochs (0 = off)."),
+    epochs: int = common.bounded_int(None, "--epochs", lo=1, hi=1_000_000,
+                              help="Epochs in all, counting those already done [10]."),
+    time_limit: float = common.bounded_float(0.0, "--time-limit", hi=1e9,
+                                      help="Stop after N seconds of training (0 = off)."),
+    log_interval: int = common.bounded_int(50, "--log-interval", lo=1,
+                                    help="Steps per gradient-norm log."),
+    resume: bool = typer.Option(False, "--resume",
+                                help="Continue from OUT/last.pt exactly; only --epochs, "
+                                     "--time-limit, --patience, --lr, --log-interval, "
+                                     "--device, --precision and --progress may change."),
+    overwrite: bool = OverwriteOption,
+    device: str = typer.Option("auto", "--device",
+                               help="auto (a CUDA GPU when there is one), cpu or cuda."),
     precision: str = typer.Option("fp32", "--precision",
                                   help="fp32, or bf16 autocast for the training passes."),
-    ema: float = typer.Option(0.0, "--ema",
+    ema: float = common.bounded_float(0.0, "--ema", hi=1.0,
                               help="Validate and score with a moving average of the weights, "
                                    "this decay per step (e.g. 0.99; 0 = off)."),
-    distill: float = typer.Option(0.0, "--distill",
+    distill: float = common.bounded_float(0.0, "--distill", hi=1.0,
                                   help="Mix the labels with a cross-fitted n-gram teacher's "
                                        "distributions, this weight (e.g. 0.5; 0 = off)."),
-    distill_decay: float = typer.Option(0.98, "--distill-decay",
+    distill_decay: float = common.bounded_float(0.98, "--distill-decay", hi=1.0,
                                         help="Multiply the teacher's weight by this per epoch."),
-    distill_order: int = typer.Option(8, "--distill-order", help="Teacher n-gram order."),
-    distill_folds: int = typer.Option(10, "--distill-folds",
+    distill_order: int = common.bounded_int(8, "--distill-order", lo=1, hi=64,
+                                     help="Teacher n-gram order."),
+    distill_folds: int = common.bounded_int(10, "--distill-folds", lo=1, hi=1000,
                                       help="Teacher cross-fitting folds (1 = a leaky "
                                            "teacher that counted every label)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    progress: bool = typer.Option(True, "--progress/--no-progress",
+                                  help="Show progress bars (training and validation)."),
     seed: int = SeedOption,
     threads: int = ThreadsOption,
     config: Path = ConfigOption,
 ) -> None:
-    """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out."""
+    """Train a recurrent LM by BPTT with gradient clipping; checkpoints and logs in --out.
+
+    Example: seqlm rnn train --data timemachine --preset letters --model lstm --hidden 256
+    --optimizer adam --lr 0.002 --epochs 20 --out runs/tm (then: --out runs/tm --resume
+    --epochs 30)
+    """
     from seqlm.apps.lm import resume_config, train_run
+    from seqlm.cli.rnn_resume import given_options, resume_overrides
 
     o = options(ctx, config)
-    if o["resume"]:  # every setting from the checkpoint, except how long / where to run
-        run = resume_config(out, device=o["device"], progress=o["progress"],
-                            **({"epochs": o["epochs"]} if o["epochs"] else {}))
+    common.run_folder(out, resume=o["resume"], overwrite=o["overwrite"])
+    if o["resume"]:  # the run as it was started; how long / where / how loudly may change
+        saved = _saved_run(out)
+        run = resume_config(out, **resume_overrides(saved, given_options(ctx, o)))
     else:
         run = run_config(o)
     seed_everything(run.seed, o["threads"])
     _, result = train_run(run, out, resume=o["resume"], on_epoch=_epoch_line, log=echo)
     if result.stopped == "interrupted":
         ppl = result.final.get("valid_ppl", math.nan)
-        echo(f"interrupted at step {result.final['step']}: checkpoint {result.checkpoint}, "
-             f"validation perplexity now {ppl:.3f}; continue with --resume")
+        why = "interrupted"
+        echo(f"{why} in epoch {result.final['epoch'] + 1} after "
+             f"{result.final['batches_done']} batches (step {result.final['step']}): "
+             f"checkpoint {result.checkpoint}, validation perplexity now {ppl:.3f}; "
+             f"--resume continues this epoch")
     else:
         echo(f"stopped: {result.stopped}; checkpoints {out}/last.pt and {out}/best.pt; "
              f"log {out}/epochs.csv; plots {out}/ppl.png, {out}/grad_norm.png")
@@ -140,13 +183,16 @@ def train(
 def _load(checkpoint: Path, device: str) -> tuple[Any, str]:
     """The RNNLM of a checkpoint and the normalisation preset its text needs."""
     from seqlm.apps.lm import load_lm
+    from seqlm.train.checkpoint import check_finite_weights
 
     lm, ckpt = load_lm(checkpoint, device=device)
+    check_finite_weights(lm.model.state_dict(), checkpoint)  # NaN weights: one line, not nan
     return lm, str((ckpt.get("extra") or {}).get("preset", "raw"))
 
 
 CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm rnn train' (last.pt/best.pt).")
-DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
+DeviceOption = typer.Option("auto", "--device",
+                            help="auto (a CUDA GPU when there is one), cpu or cuda.")
 
 
 @app.command("eval")
@@ -180,7 +226,11 @@ def evaluate(
 ) -> None:
     """Perplexity of a text under a trained model (same conventions as the n-gram models),
     optionally of its interpolation with a second model, the weight tuned on held-out text,
-    and with dynamic evaluation (the model adapting to the text it has read)."""
+    and with dynamic evaluation (the model adapting to the text it has read).
+
+    Example: seqlm rnn eval runs/tm/best.pt --data timemachine --preset letters
+    --last-frac 0.1
+    """
     from seqlm.apps.lm import split_text
 
     seed_everything(seed, threads)
@@ -233,15 +283,25 @@ def _normalised(preset: str, text: str) -> str:
 def generate(
     checkpoint: Path = CkptArg,
     prefix: str = typer.Option("", "--prefix", help="Text to warm the state up on."),
-    n: int = typer.Option(100, "-n", "--num", help="Tokens to generate."),
+    n: int = common.bounded_int(100, "-n", "--num", lo=0, hi=GENERATE_MAX,
+                         help=f"Tokens to generate (at most {GENERATE_MAX:,})."),
     strategy: str = typer.Option("sample", "--strategy", help="greedy or sample."),
-    temperature: float = typer.Option(1.0, "--temperature"),
-    top_k: int = typer.Option(None, "--top-k"),
-    top_p: float = typer.Option(None, "--top-p"),
+    temperature: float = common.bounded_float(1.0, "--temperature", lo=1e-6, hi=1e6,
+                                       help="Divide the scores by this before sampling "
+                                            "(< 1: more conservative, > 1: more random)."),
+    top_k: int = common.bounded_int(None, "--top-k", lo=1,
+                             help="Sample only among the k most probable tokens."),
+    top_p: float = common.bounded_float(None, "--top-p", lo=0.0, hi=1.0,
+                                 help="Sample only among the most probable tokens whose "
+                                      "probabilities add up to p (nucleus sampling)."),
     device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
-    """Continue a prefix (the book's warm-up, then one token at a time)."""
+    """Continue a prefix (the book's warm-up, then one token at a time).
+
+    Example: seqlm rnn generate runs/tm/best.pt --prefix "time traveller" -n 200
+    --temperature 0.7
+    """
     seed_everything(seed)
     lm, preset = _load(checkpoint, device)
     pre = _normalised(preset, prefix) if prefix else prefix
@@ -256,7 +316,10 @@ def score(
     full: bool = typer.Option(False, "--full", help="Per-token log10 probabilities too."),
     device: str = DeviceOption,
 ) -> None:
-    """log10 probability of each text (sentence mode: from <s>, with </s>; as KenLM)."""
+    """log10 probability of each text (sentence mode: from <s>, with </s>; as KenLM).
+
+    Example: seqlm rnn score runs/tm/best.pt "the time machine" --full
+    """
     lm, preset = _load(checkpoint, device)
     for text in texts:
         t = _normalised(preset, text)
@@ -273,7 +336,10 @@ def compare(
     texts: list[str] = typer.Argument(..., help="Two or more candidate texts."),
     device: str = DeviceOption,
 ) -> None:
-    """Rank candidates by probability, most probable first."""
+    """Rank candidates by probability, most probable first.
+
+    Example: seqlm rnn compare runs/tm/best.pt "the time machine" "the machine time"
+    """
     if len(texts) < 2:
         raise ConfigError("compare needs at least two texts")
     lm, preset = _load(checkpoint, device)

@@ -31,6 +31,7 @@ class DataFile:
     sha1: str
     archive_member: str | None = None
     size: int | None = None
+    url: str | None = None  # its own canonical address, for datasets published file by file
 
 
 @dataclass(frozen=True)

@@ -80,12 +80,19 @@ def _from_mirror(ds: Dataset, base: str, progress: bool, timeout: float) -> None
 
 
 def _from_canonical(ds: Dataset, progress: bool, timeout: float) -> None:
+    root = cache_dir() / ds.name
+    if ds.url is None and all(f.url for f in ds.files):  # published file by file
+        for f in ds.files:
+            dest = root / f.mirror_path
+            if not dest.is_file():
+                download(str(f.url), dest, f.sha1, progress=progress, timeout=timeout,
+                         max_bytes=f.size or MAX_DOWNLOAD)
+        return
     if ds.url is None:
         raise DatasetError(
             f"dataset {ds.name!r} has no public download address; set SEQLM_MIRROR to a folder "
             f"or server holding {ds.files[0].mirror_path}"
         )
-    root = cache_dir() / ds.name
     if not ds.url.endswith(".zip"):
         download(ds.url, root / ds.files[0].mirror_path, ds.files[0].sha1,
                  progress=progress, timeout=timeout, max_bytes=ds.files[0].size or MAX_DOWNLOAD)

@@ -57,4 +57,6 @@ def choose(
     if strategy == "greedy":
         return int(torch.argmax(logits))
     probs = next_token_probs(logits, temperature, top_k, top_p)
+    if generator is not None and probs.device != generator.device:
+        probs = probs.to(generator.device)  # a CPU generator samples GPU scores the same way
     return int(torch.multinomial(probs, 1, generator=generator))

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlm.errors import ConfigError, DataError
-from seqlm.series.dates import format_time
+from seqlm.series.dates import extend, format_time
 from seqlm.series.intervals import residual_quantiles
 from seqlm.series.models.base import Forecaster
 from seqlm.series.predict import check_ks, free_running, k_step, one_step
@@ -79,6 +79,9 @@ def rows_csv(rows: Sequence[Row], y: np.ndarray, time: np.ndarray | None = None)
     """CSV text: index[,time],k,observed,prediction[,lower,upper]."""
     dated = time is not None and len(time) == len(y)
     labels = [format_time(t) for t in time] if dated else []  # type: ignore[union-attr]
+    beyond = max((r.index for r in rows), default=-1) - len(y) + 1
+    if dated and beyond > 0:  # free-running past the end: the dates continue
+        labels += extend(time, beyond)
     bounds = bool(rows) and rows[0].lower is not None
     head = ["index"] + (["time"] if dated else []) + ["k", "observed", "prediction"]
     lines = [",".join(head + (["lower", "upper"] if bounds else []))]

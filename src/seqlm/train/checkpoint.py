@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pickle
 import random
+import warnings
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,13 @@ def load_checkpoint(path: str | os.PathLike[str],
     if not p.is_file():
         raise CheckpointError(f"checkpoint {p} does not exist")
     try:
-        ckpt = torch.load(p, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        with warnings.catch_warnings():  # e.g. "Detected pickle protocol 4": the error says it
+            warnings.simplefilter("ignore")
+            ckpt = torch.load(p, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError:
         raise CheckpointError(
-            f"{p} was refused: it is not a plain-data checkpoint ({first[:120]})"
+            f"{p} was refused: it is not a plain-data checkpoint (reading it would unpickle "
+            f"arbitrary objects, which can run code)"
         ) from None
     except (RuntimeError, EOFError, OSError, ValueError, zipfile.BadZipFile, KeyError,
             AttributeError, TypeError, IndexError) as exc:
@@ -85,3 +88,53 @@ def load_checkpoint(path: str | os.PathLike[str],
     if missing:
         raise CheckpointError(f"{p} is incomplete: missing {', '.join(missing)}")
     return ckpt
+
+
+_RESUME_KINDS: dict[str, tuple[type, ...]] = {
+    "model_state": (dict,), "optimizer_state": (dict,), "epoch": (int,), "step": (int,),
+    "best": (int, float), "bad_epochs": (int,), "history": (list,), "intervals": (list,),
+    "rng": (dict,), "loader": (dict, type(None)), "in_progress": (dict, type(None)),
+}
+
+
+def check_resumable(ckpt: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """CheckpointError, naming the field, unless ``ckpt`` has what a resume reads, of its kind
+    (a damaged ``last.pt``: model_state not a dict, epoch a string, rng without python...)."""
+    for key, kinds in _RESUME_KINDS.items():
+        value = ckpt.get(key)
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            raise CheckpointError(f"{path} cannot be resumed: {key!r} is "
+                                  f"{type(value).__name__}, not {kinds[0].__name__}")
+    if ckpt["epoch"] < 0 or ckpt["step"] < 0:
+        raise CheckpointError(f"{path} cannot be resumed: negative epoch or step")
+    rng = ckpt["rng"]
+    shapes = {"python": (list, tuple), "numpy": (list, tuple), "torch": (torch.Tensor,)}
+    for key, kinds in shapes.items():
+        if not isinstance(rng.get(key), kinds):
+            raise CheckpointError(f"{path} cannot be resumed: its rng state has no {key!r} part")
+
+
+LEFTOVER_PATTERNS = (".last.pt.*", ".best.pt.*", ".epochs.csv.*", ".intervals.csv.*",
+                     ".*.png.*")
+
+
+def remove_leftovers(folder: str | os.PathLike[str]) -> list[Path]:
+    """Delete the temporary files an atomic write leaves when killed mid-write
+    (``.last.pt.XXXX.pt``...) in a run folder; returns what was removed."""
+    removed = []
+    for pattern in LEFTOVER_PATTERNS:
+        for p in Path(folder).glob(pattern):
+            if p.is_file() and not p.is_symlink():
+                p.unlink(missing_ok=True)
+                removed.append(p)
+    return removed
+
+
+def check_finite_weights(state: dict[str, Any], path: str | os.PathLike[str]) -> None:
+    """CheckpointError naming the first tensor of a model state that holds NaN or inf (such a
+    model scores NaN and cannot sample)."""
+    for name, value in state.items():
+        if isinstance(value, torch.Tensor) and value.is_floating_point() and \
+                not bool(torch.isfinite(value).all()):
+            raise CheckpointError(f"{path} holds NaN or infinite weights ({name}): the run "
+                                  f"diverged or the file is damaged")

@@ -108,7 +108,8 @@ class RegressionTask:
 
 
 def _takes_state(model: nn.Module) -> bool:
-    """True when ``model.forward`` accepts a second (state) argument."""
-    params = list(inspect.signature(model.forward).parameters.values())
+    """True when ``model.forward`` accepts a second (state) argument (looking through DDP)."""
+    inner = getattr(model, "module", model)  # DistributedDataParallel forwards *args
+    params = list(inspect.signature(inner.forward).parameters.values())
     positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
     return len(positional) >= 2 or any(p.kind == p.VAR_POSITIONAL for p in params)

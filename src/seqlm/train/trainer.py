@@ -14,6 +14,7 @@ import contextlib
 import math
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -25,11 +26,20 @@ import torch
 from torch import nn
 
 from seqlm.core.state import detach
+from seqlm.train import distributed
 from seqlm.train.average import WeightAverage
 from seqlm.train.batches import to_device
-from seqlm.train.checkpoint import load_checkpoint, rng_state, save_checkpoint, set_rng_state
+from seqlm.train.checkpoint import (
+    check_resumable,
+    load_checkpoint,
+    remove_leftovers,
+    rng_state,
+    save_checkpoint,
+    set_rng_state,
+)
 from seqlm.train.clip import clip_gradients
 from seqlm.train.config import TrainConfig, make_optimizer, resolve_device
+from seqlm.train.distributed import Single, batch_rows
 from seqlm.train.errors import CheckpointError, TrainingDiverged
 from seqlm.train.logs import (
     log_scalars,
@@ -38,27 +48,39 @@ from seqlm.train.logs import (
     tensorboard_writer,
     write_csv,
 )
+from seqlm.train.precision import bf16_failure, first_batch
 from seqlm.train.tasks import Task
 
 
 def evaluate(model: nn.Module, task: Task, batches: Iterable[Any],
-             device: str | torch.device = "cpu") -> tuple[float, int]:
+             device: str | torch.device = "cpu", dist: Single | None = None,
+             progress: bool = False) -> tuple[float, int]:
     """Mean per-item loss of ``model`` over ``batches`` (no gradients) and the item count.
 
-    The state is carried from batch to batch when ``batches.carries_state`` is true.
+    The state is carried from batch to batch when ``batches.carries_state`` is true. Under
+    data parallelism (``dist``) each rank scores its rows and the sums are reduced.
     """
+    from tqdm.auto import tqdm
+
     device = resolve_device(device)
+    dist = dist or Single()
     carry = bool(getattr(batches, "carries_state", False))
     was_training = model.training
     model.eval()
     total, count, state = 0.0, 0, None
+    total_batches = len(batches) if hasattr(batches, "__len__") else None  # type: ignore[arg-type]
     with torch.no_grad():
-        for batch in batches:
+        for batch in tqdm(dist.shard(batches, evaluation=True), desc="validation",
+                          total=total_batches, unit="batch", leave=False,
+                          disable=not (progress and dist.is_main), dynamic_ncols=True):
+            if batch_rows(batch) == 0:
+                continue  # this rank holds none of the batch's rows
             out = task.step(model, to_device(batch, device), state if carry else None)
             total += float(out.loss_sum)
             count += out.count
             state = out.state
     model.train(was_training)
+    total, count = dist.totals(total, count)
     if count == 0:
         return math.nan, 0
     return total / count, count
@@ -136,10 +158,13 @@ class Trainer:
         run: dict[str, Any] | None = None,
     ) -> None:
         self.cfg = config or TrainConfig()
-        self.device = resolve_device(self.cfg.device)
+        device = resolve_device(self.cfg.device)
+        self.dist = distributed.context(device)  # Single, or Parallel under torchrun
+        self.device = self.dist.device(device)
         self.model = model.to(self.device)
+        self.net = self.dist.wrap(self.model)  # the training forward pass (DDP when parallel)
         self.task = task
-        self.train_batches = train
+        self.train_batches = self.dist.shard(train)  # this rank's rows of every minibatch
         self.valid_batches = valid
         self.out = Path(out) if out is not None else None
         self.vocab = vocab
@@ -168,6 +193,7 @@ class Trainer:
         self.intervals: list[dict[str, Any]] = []
         self._stop_requested = False
         self._in_progress: dict[str, Any] | None = None
+        self.bf16 = False  # bf16 autocast in use (set by fit after a probe)
         self._tb: Any = None  # TensorBoard writer: None = not tried yet, False = unavailable
         self._tb_intervals = 0
 
@@ -188,19 +214,25 @@ class Trainer:
         """Train until ``config.epochs`` (or early stop / time limit / Ctrl-C); see TrainResult."""
         if resume is not None:
             self.load(resume)
+        if self.out is not None and self.dist.is_main:
+            remove_leftovers(self.out)  # temp files of a writer killed mid-write
+        self.dist.decorrelate_rng()  # under DDP: one dropout stream per rank
+        self.bf16 = self.cfg.precision == "bf16" and self._bf16_works()
         self._stop_requested = False
         result = TrainResult()
         t_start = time.perf_counter()
         with self._sigint_stops():
             while self.epoch < self.cfg.epochs:
                 stopped = self._train_epoch(t_start)
-                if stopped == "interrupted":
+                if stopped == "interrupted":  # mid-epoch: --resume continues it
                     result.checkpoint = self._save("last.pt", in_progress=self._in_progress)
+                    if self.out is not None and self.dist.is_main:
+                        self._write_logs()  # the intervals so far
                     result.final = self._final_eval()
-                    result.stopped = "interrupted"
+                    result.stopped = stopped
                     break
-                row = self._end_epoch()
-                result.final = row
+                self._end_epoch()
+                result.final = self.history[-1]
                 if stopped == "time_limit":
                     result.stopped = "time_limit"
                     break
@@ -212,7 +244,9 @@ class Trainer:
             result.checkpoint = result.checkpoint or self.out / "last.pt"
             best = self.out / "best.pt"
             result.best_checkpoint = best if best.exists() else None
-            self._plots()
+            if self.dist.is_main:
+                self._plots()
+        self.dist.barrier()  # the files are written before any rank returns
         if self._tb:
             self._tb.close()
             self._tb = None
@@ -247,6 +281,7 @@ class Trainer:
     def load(self, path: str | os.PathLike[str]) -> dict[str, Any]:
         """Restore model, optimiser, scheduler, counters, logs and RNGs from a checkpoint."""
         ckpt = load_checkpoint(path, map_location=self.device)
+        check_resumable(ckpt, path)
         if self.vocab is not None and ckpt.get("vocab") not in (None, self.vocab):
             raise CheckpointError(f"{path}: the vocabulary differs from the data's vocabulary")
         cfg = getattr(self.model, "config", None)
@@ -261,18 +296,27 @@ class Trainer:
                 self.scheduler.load_state_dict(ckpt["scheduler_state"])
             if self.average is not None and ckpt.get("average_state"):
                 self.average.load_state_dict(ckpt["average_state"])
-        except (RuntimeError, KeyError, ValueError) as exc:
-            raise CheckpointError(f"{path} does not fit this model: {str(exc)[:200]}") from None
-        self.epoch, self.step = int(ckpt["epoch"]), int(ckpt["step"])
+        except (RuntimeError, KeyError, ValueError, TypeError, IndexError) as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise CheckpointError(f"{path} does not fit this model: {first[:200]}") from None
+        saved_lr = (ckpt.get("train_config") or {}).get("lr")
+        if saved_lr is not None and saved_lr != self.cfg.lr:  # a new --lr on resume applies
+            for group in self.optimizer.param_groups:
+                group["lr"] = self.cfg.lr
+        self.epoch, self.step = ckpt["epoch"], ckpt["step"]
         if self.decay is not None:
             self.decay.last_epoch = self.epoch  # its only state: the epochs it has seen
-        self.best, self.bad_epochs = float(ckpt["best"]), int(ckpt["bad_epochs"])
+        self.best, self.bad_epochs = float(ckpt["best"]), ckpt["bad_epochs"]
         self.history, self.intervals = list(ckpt["history"]), list(ckpt["intervals"])
         self._tb_intervals = len(self.intervals)  # already in the event files of the first run
         self._in_progress = ckpt.get("in_progress")
-        if ckpt.get("loader") is not None and hasattr(self.train_batches, "load_state_dict"):
-            self.train_batches.load_state_dict(ckpt["loader"])
-        set_rng_state(ckpt["rng"])
+        try:
+            if ckpt.get("loader") is not None and hasattr(self.train_batches, "load_state_dict"):
+                self.train_batches.load_state_dict(ckpt["loader"])
+            set_rng_state(ckpt["rng"])
+        except (RuntimeError, KeyError, ValueError, TypeError, IndexError) as exc:
+            raise CheckpointError(f"{path} cannot be resumed: its loader or rng state is "
+                                  f"damaged ({type(exc).__name__})") from None
         return ckpt
 
     def _decay_factor(self, epoch: int) -> float:
@@ -292,8 +336,8 @@ class Trainer:
         resume = self._in_progress
         self._in_progress = None
         if resume is not None:  # continue an epoch interrupted by Ctrl-C, batch for batch
-            loader.load_state_dict(resume["loader_at_start"])  # type: ignore[attr-defined]
-            skip, state = int(resume["batches_done"]), resume["state"]
+            loader.load_state_dict(resume["loader_at_start"])
+            skip, state = int(resume["batches_done"]), self.dist.local_state(resume["state"])
             acc, iacc = _Acc(**resume["acc"]), _Acc(**resume["iacc"])
         else:
             skip, state, acc, iacc = 0, None, _Acc(), _Acc()
@@ -301,9 +345,10 @@ class Trainer:
         epoch = self.epoch + 1
         self._epoch_acc = acc
         unit = getattr(self.task, "unit", "items")
-        total = len(loader) if hasattr(loader, "__len__") else None  # type: ignore[arg-type]
+        total = len(loader) if hasattr(loader, "__len__") else None
         bar = tqdm(total=total, desc=f"epoch {epoch}", unit="batch", leave=False,
-                   disable=not cfg.progress, dynamic_ncols=True, initial=skip)
+                   disable=not (cfg.progress and self.dist.is_main), dynamic_ncols=True,
+                   initial=skip)
         params = [p for p in model.parameters() if p.requires_grad]
         model.train()
         status, done = "done", skip
@@ -313,11 +358,12 @@ class Trainer:
                     continue
                 t0 = time.perf_counter()
                 batch = to_device(batch, self.device)
-                with torch.autocast(self.device.type, torch.bfloat16,
-                                    enabled=cfg.precision == "bf16"):
-                    out = self.task.step(model, batch, detach(state) if carry else None)
-                loss = out.loss_sum / max(out.count, 1)
-                loss_value = float(loss.detach())
+                with torch.autocast(self.device.type, torch.bfloat16, enabled=self.bf16):
+                    out = self.task.step(self.net, batch, detach(state) if carry else None)
+                # The order of operations (see seqlm.train.distributed): the global batch's
+                # mean loss; backward (DDP averages the gradients over the ranks); clip on the
+                # global norm of that averaged gradient; step.
+                loss, loss_value, count = self.dist.mean_loss(out.loss_sum, out.count)
                 if not math.isfinite(loss_value):
                     self._diverged(epoch, f"the training loss became {loss_value}")
                 self.optimizer.zero_grad(set_to_none=True)
@@ -333,8 +379,8 @@ class Trainer:
                 done = i + 1
                 clipped = cfg.clip is not None and norm > cfg.clip
                 dt = time.perf_counter() - t0
-                acc.add(loss_value * out.count, out.count, norm, clipped, dt)
-                iacc.add(loss_value * out.count, out.count, norm, clipped, dt)
+                acc.add(loss_value * count, count, norm, clipped, dt)
+                iacc.add(loss_value * count, count, norm, clipped, dt)
                 if iacc.steps >= cfg.log_interval:
                     self.intervals.append(self._interval_row(epoch, iacc))
                     iacc = _Acc()
@@ -343,11 +389,13 @@ class Trainer:
                                     f"{self.metric} {self.task.metric(acc.mean_loss):.3f}")
                 if self.on_step is not None:
                     self.on_step(self, self.step)
-                if self._stop_requested:
+                limit = cfg.time_limit_s
+                over = limit is not None and time.perf_counter() - t_start > limit
+                stop, over = self.dist.any(self._stop_requested, over)  # all ranks agree
+                if stop:
                     status = "interrupted"
                     break
-                limit = cfg.time_limit_s
-                if limit is not None and time.perf_counter() - t_start > limit:
+                if over:
                     status = "time_limit"
                     break
         finally:
@@ -355,12 +403,21 @@ class Trainer:
         if status == "interrupted":
             self._in_progress = {
                 "loader_at_start": at_start, "batches_done": done,
-                "state": detach(state) if carry else None,
+                "state": self.dist.global_state(detach(state)) if carry else None,
                 "acc": vars(acc).copy(), "iacc": vars(iacc).copy(),
             }
         if iacc.steps and status != "interrupted":
             self.intervals.append(self._interval_row(epoch, iacc))
         return status
+
+    def _bf16_works(self) -> bool:
+        """Probe one bf16 step (see seqlm.train.precision); else say so in one line: fp32."""
+        batch = first_batch(self.train_batches)
+        why = bf16_failure(self.model, self.task, batch, self.device)
+        if why is not None and self.dist.is_main:
+            sys.stderr.write(f"seqlm: bf16 autocast does not run on this {self.device.type} "
+                             f"for this model ({why}); training in float32\n")
+        return why is None
 
     def _interval_row(self, epoch: int, a: _Acc) -> dict[str, Any]:
         return {
@@ -400,17 +457,22 @@ class Trainer:
             "seconds": acc.seconds, "items_per_s": acc.items / max(acc.seconds, 1e-9),
         }
         self.history.append(row)
-        if self.out is not None:
+        if self.out is not None and self.dist.is_main:
             self._save("last.pt")
             if improved:
                 self._save("best.pt")
-            write_csv(self.out / "epochs.csv", self.history)
-            if self.intervals:
-                write_csv(self.out / "intervals.csv", self.intervals)
+            self._write_logs()
             self._tensorboard(row)
         if self.on_epoch is not None:
             self.on_epoch(row)
         return row
+
+    def _write_logs(self) -> None:
+        assert self.out is not None
+        if self.history:
+            write_csv(self.out / "epochs.csv", self.history)
+        if self.intervals:
+            write_csv(self.out / "intervals.csv", self.intervals)
 
     def _tensorboard(self, row: dict[str, Any]) -> None:
         """Mirror the epoch row and the new interval rows into TensorBoard, if installed."""
@@ -425,11 +487,13 @@ class Trainer:
         self._tb_intervals = len(self.intervals)
 
     def _final_eval(self) -> dict[str, Any]:
-        """After Ctrl-C: the model as it is now, on the validation data (or nothing)."""
+        """After Ctrl-C or the time limit, mid-epoch: the model as it is now, on the validation
+        data (or nothing); ``batches_done`` of epoch ``epoch + 1``."""
+        done = (self._in_progress or {}).get("batches_done", 0)
         if self.valid_batches is None:
-            return {"epoch": self.epoch, "step": self.step}
+            return {"epoch": self.epoch, "step": self.step, "batches_done": done}
         loss = self._evaluate_valid()
-        return {"epoch": self.epoch, "step": self.step, "valid_loss": loss,
+        return {"epoch": self.epoch, "step": self.step, "batches_done": done, "valid_loss": loss,
                 f"valid_{self.metric}": self.task.metric(loss) if math.isfinite(loss) else loss}
 
     def _evaluate_valid(self) -> float:
@@ -437,7 +501,8 @@ class Trainer:
         assert self.valid_batches is not None
         weights = self.average.applied(self.model) if self.average else contextlib.nullcontext()
         with weights:
-            return evaluate(self.model, self.task, self.valid_batches, self.device)[0]
+            return evaluate(self.model, self.task, self.valid_batches, self.device, self.dist,
+                            self.cfg.progress)[0]
 
     def _diverged(self, epoch: int, what: str) -> None:
         last = self.out / "last.pt" if self.out is not None else None
@@ -452,6 +517,8 @@ class Trainer:
     def _save(self, name: str, in_progress: dict[str, Any] | None = None) -> Path | None:
         if self.out is None:
             return None
+        if not self.dist.is_main:  # rank 0 alone writes
+            return self.out / name
         return save_checkpoint(self.out / name, self.payload(in_progress))
 
     def _plots(self) -> None:

@@ -27,15 +27,12 @@ POOLS = ("last", "mean", "max")
 TORCH_KINDS = ("rnn", "gru", "lstm")
 
 
-@dataclass
-class EncoderConfig:
-    """The encoder's settings (saved in checkpoints as a dict; ``from_dict`` rebuilds them).
+@dataclass(kw_only=True)
+class EncoderOptions:
+    """The encoder's architecture: ``kind`` any seqlm.rnn model kind (rnn_scratch,
+    gru_scratch, lstm_scratch, rnn, gru, lstm); ``embed_size`` 0 feeds one-hot ids;
+    ``pool``: '+'-joined subset of last, mean, max."""
 
-    ``kind``: any seqlm.rnn model kind (rnn_scratch, gru_scratch, lstm_scratch, rnn, gru, lstm);
-    ``embed_size`` 0 feeds one-hot ids; ``pool``: '+'-joined subset of last, mean, max.
-    """
-
-    vocab_size: int
     kind: str = "lstm"
     num_hiddens: int = 128
     embed_size: int = 64
@@ -45,12 +42,32 @@ class EncoderConfig:
     weight_drop: float = 0.0
     pool: str = "last"
 
+
+@dataclass(kw_only=True)
+class EncoderConfig(EncoderOptions):
+    """The encoder's settings: its architecture over a vocabulary of ``vocab_size`` tokens
+    (saved in checkpoints as a dict; ``from_dict`` rebuilds them). ``input_size`` > 0 (with
+    ``vocab_size`` 0 and ``embed_size`` 0): the encoder reads float vectors of that width
+    instead of token ids (a tagger's word layer over [word embedding ; spelling])."""
+
+    vocab_size: int
+    input_size: int = 0
+
     def __post_init__(self) -> None:
         from seqlm.rnn import KINDS
 
         if self.kind not in KINDS:
             raise ConfigError(f"unknown cell kind {self.kind!r}; choose one of {', '.join(KINDS)}")
-        for name in ("vocab_size", "num_hiddens", "num_layers"):
+        vectors = not isinstance(self.input_size, bool) and isinstance(self.input_size, int) \
+            and self.input_size > 0 and self.vocab_size == 0 and self.embed_size == 0
+        for name in ("input_size",) if vectors else ("vocab_size",):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+        if not vectors and self.input_size != 0:
+            raise ConfigError("give token ids (vocab_size) or vectors (input_size with "
+                              "vocab_size 0 and embed_size 0), not both")
+        for name in ("num_hiddens", "num_layers"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
                 raise ConfigError(f"{name} must be a positive integer, got {value!r}")
@@ -98,7 +115,8 @@ class EncoderConfig:
     def cell_configs(self) -> list[dict[str, Any]]:
         """seqlm.rnn model configs of one direction's stack, bottom first."""
         first: dict[str, Any] = {"kind": self.kind, "num_hiddens": self.num_hiddens,
-                                 "vocab_size": self.vocab_size,
+                                 "vocab_size": self.vocab_size or None,
+                                 "input_size": self.input_size or None,
                                  "embed_size": self.embed_size or None, "output_size": 1,
                                  "dropout": float(self.dropout),
                                  "weight_drop": float(self.weight_drop)}

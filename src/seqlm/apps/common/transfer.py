@@ -79,6 +79,21 @@ def copy_mapped(source: torch.Tensor, target: torch.Tensor, axis: int, src_vocab
     return mapped, fresh
 
 
+def lm_cell_options(checkpoint: str | os.PathLike[str]) -> dict[str, Any]:
+    """The encoder settings that match an LM checkpoint's cell (kind, sizes, layers), so an
+    encoder built with them can take :func:`init_from_lm`; read with ``weights_only``."""
+    from seqlm.train import CheckpointError, load_checkpoint
+
+    cfg = load_checkpoint(checkpoint).get("model_config") or {}
+    if not isinstance(cfg, dict) or "kind" not in cfg:
+        raise CheckpointError(f"{checkpoint} holds no recurrent model to start from")
+    out = {"kind": cfg["kind"], "num_hiddens": cfg.get("num_hiddens"),
+           "embed_size": cfg.get("embed_size") or 0}
+    if cfg["kind"] in TORCH_KINDS:
+        out["num_layers"] = cfg.get("num_layers", 1)
+    return out
+
+
 @torch.no_grad()
 def init_from_lm(encoder: SequenceEncoder, checkpoint: str | os.PathLike[str], vocab: Vocab,
                  direction: str = "forward") -> Transfer:

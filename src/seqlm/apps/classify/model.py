@@ -1,0 +1,63 @@
+"""Many-to-one classifier: a masked sequence encoder over any seqlm.rnn kind, its pooled states
+(last / mean / max, both directions), dropout, then one linear layer to class logits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import torch
+from torch import nn
+
+from seqlm.apps.common.encoder import EncoderConfig, EncoderOptions, SequenceEncoder
+from seqlm.apps.common.registry import MODELS
+from seqlm.errors import ConfigError
+from seqlm.registry import config_to_dict
+
+
+@dataclass(kw_only=True)
+class ModelOptions(EncoderOptions):
+    """The classifier's architecture (vocabulary and class count come from the data): the
+    encoder's, with classify's defaults, plus ``head_dropout`` before the output layer."""
+
+    dropout: float = 0.2
+    pool: str = "max+mean"
+    head_dropout: float = 0.3
+
+
+@dataclass(kw_only=True)
+class ClassifierConfig(ModelOptions):
+    """The registered classifier's config: its architecture, vocabulary size, class count."""
+
+    vocab_size: int
+    num_classes: int
+
+    def __post_init__(self) -> None:
+        self.encoder_config()  # validates the encoder part
+        if isinstance(self.num_classes, bool) or not isinstance(self.num_classes, int) \
+                or self.num_classes < 2:
+            raise ConfigError(f"num_classes must be an integer >= 2, got {self.num_classes!r}")
+        if not 0.0 <= self.head_dropout < 1.0:
+            raise ConfigError(f"head_dropout must be in [0, 1), got {self.head_dropout!r}")
+
+    def encoder_config(self) -> EncoderConfig:
+        names = {f.name for f in fields(EncoderConfig)}
+        return EncoderConfig(**{k: v for k, v in config_to_dict(self).items() if k in names})
+
+
+@MODELS.register("classifier", config=ClassifierConfig)
+class SequenceClassifier(nn.Module):
+    """``model(ids, lengths) -> logits (batch, num_classes)``; softmax gives p(class | text)."""
+
+    def __init__(self, config: ClassifierConfig) -> None:
+        super().__init__()
+        self.cfg = config
+        self.encoder = SequenceEncoder(config.encoder_config())
+        self.drop = nn.Dropout(config.head_dropout)
+        self.head = nn.Linear(self.encoder.output_size, config.num_classes)
+        self.config: dict[str, Any] = MODELS.dump("classifier", config)
+        self.transfer: dict[str, Any] = {}  # direction -> what init_from_lm copied
+
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        _, pooled = self.encoder(ids, lengths)
+        return self.head(self.drop(pooled))

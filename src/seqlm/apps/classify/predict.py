@@ -1,0 +1,128 @@
+"""A trained classifier from its checkpoint alone: class probabilities, top-k predictions and
+evaluation reports. Unseen characters are read as ``<unk>`` (``unseen`` lists them)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from seqlm.apps.classify.data import Examples
+from seqlm.apps.classify.model import SequenceClassifier
+from seqlm.apps.common import (
+    ClassificationReport,
+    LabelledBatches,
+    LabelMap,
+    classification_report,
+    encode_texts,
+    pad_index,
+)
+from seqlm.apps.common.registry import MODELS
+from seqlm.apps.common.text import unseen_tokens
+from seqlm.data import Vocab
+from seqlm.errors import ConfigError, DataError
+
+
+class Classifier:
+    """``model`` + ``vocab`` + ``labels``: p(class | text) for any list of texts."""
+
+    def __init__(self, model: SequenceClassifier, vocab: Vocab, labels: LabelMap,
+                 level: str = "char", batch_size: int = 256) -> None:
+        if model.cfg.vocab_size != len(vocab) or model.cfg.num_classes != len(labels):
+            raise ConfigError("the model's vocabulary or class count does not match")
+        self.model, self.vocab, self.labels, self.level = model.eval(), vocab, labels, level
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> Classifier:
+        """Rebuild from a ``seqlm classify train`` checkpoint (``weights_only`` loading)."""
+        from seqlm.train import CheckpointError, load_checkpoint, resolve_device
+
+        ckpt = load_checkpoint(path, map_location=resolve_device(device))
+        extra = ckpt.get("extra") or {}
+        if extra.get("task") != "classify":
+            raise CheckpointError(f"{path} is a seqlm checkpoint but not of a classifier")
+        try:
+            model = MODELS.load(ckpt["model_config"])
+            model.load_state_dict(ckpt["model_state"])
+            vocab = Vocab.from_dict(ckpt["vocab"])
+            labels = LabelMap.from_dict(extra["labels"])
+            level = str(extra["settings"]["level"])
+        except (RuntimeError, KeyError, TypeError, ValueError) as exc:
+            raise CheckpointError(f"{path} does not rebuild its classifier: "
+                                  f"{str(exc)[:200]}") from None
+        if not isinstance(model, SequenceClassifier):
+            raise CheckpointError(f"{path} holds a {type(model).__name__}, not a classifier")
+        return cls(model.to(resolve_device(device)), vocab, labels, level)
+
+    @torch.no_grad()
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """p(class | text), shape (len(texts), classes), rows in the order of ``texts``."""
+        if not texts:
+            return np.zeros((0, len(self.labels)))
+        ids = encode_texts(texts, self.vocab, self.level)
+        device = next(self.model.parameters()).device
+        batches = LabelledBatches(ids, np.zeros(len(ids), dtype=np.int64), self.batch_size,
+                                  pad_index(self.vocab), sampling="sequential")
+        out = [torch.softmax(self.model(X.to(device), L.to(device)).float(), -1).cpu().numpy()
+               for X, L, _ in batches]
+        return np.concatenate(out).astype(np.float64)
+
+    def predict(self, texts: Sequence[str], top: int = 1) -> list[list[tuple[str, float]]]:
+        """The ``top`` most probable classes of each text with their probabilities."""
+        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+            raise ConfigError(f"top must be a positive integer, got {top!r}")
+        probs = self.probabilities(texts)
+        best = np.argsort(-probs, axis=1, kind="stable")[:, : min(top, len(self.labels))]
+        return [[(self.labels.labels[j], float(p[j])) for j in row]
+                for p, row in zip(probs, best, strict=True)]
+
+    def evaluate(self, examples: Examples) -> ClassificationReport:
+        """Accuracy, macro-F1, per-class figures and the confusion matrix on ``examples``;
+        a label the model does not know is a DataError naming it."""
+        if not len(examples):
+            raise DataError(f"{examples.source} holds no examples to evaluate")
+        y = self.labels.encode(examples.labels, where=examples.source)
+        pred = self.probabilities(examples.texts).argmax(axis=1)
+        return classification_report(y, pred, self.labels.labels)
+
+    def unseen(self, text: str) -> list[str]:
+        """Characters (or words) of ``text`` never seen in training: read as ``<unk>``."""
+        return unseen_tokens(text, self.vocab, self.level)
+
+    def info(self) -> dict[str, Any]:
+        return {"classes": len(self.labels), "vocab": len(self.vocab), "level": self.level,
+                **self.model.config}
+
+
+class Ensemble(Classifier):
+    """Several classifiers over the same classes: p(class | text) is the mean of theirs
+    (e.g. the same settings trained with different seeds)."""
+
+    def __init__(self, members: Sequence[Classifier]) -> None:
+        if not members:
+            raise ConfigError("an ensemble needs at least one classifier")
+        first = members[0]
+        for m in members[1:]:
+            if m.labels != first.labels or m.level != first.level:
+                raise ConfigError("ensemble members must share their classes and level")
+        self.members = list(members)
+        self.model, self.vocab, self.labels, self.level = (first.model, first.vocab,
+                                                           first.labels, first.level)
+        self.batch_size = first.batch_size
+
+    @classmethod
+    def load_all(cls, paths: Sequence[str | os.PathLike[str]], device: str = "cpu"
+                 ) -> Classifier:
+        """One checkpoint: its classifier; several: their ensemble."""
+        members = [Classifier.load(p, device) for p in paths]
+        return members[0] if len(members) == 1 else cls(members)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        return np.mean([m.probabilities(texts) for m in self.members], axis=0)
+
+    def unseen(self, text: str) -> list[str]:
+        return sorted(set().union(*(m.unseen(text) for m in self.members)))

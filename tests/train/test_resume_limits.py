@@ -1,0 +1,69 @@
+"""Resume: damaged checkpoints, leftovers of a killed write, a new learning rate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from seqlm.data import SeqDataLoader
+from seqlm.train import LanguageModelTask, StreamBatches, TrainConfig, Trainer
+from seqlm.train.checkpoint import load_checkpoint, save_checkpoint
+from seqlm.train.errors import CheckpointError
+from tests.train.tiny import TinyLM, corpus
+
+
+def trainer(out: Path | None, **cfg: Any) -> Trainer:
+    torch.manual_seed(0)
+    train = SeqDataLoader(corpus(800), 4, 5, strategy="sequential", seed=0)
+    config = TrainConfig(**{"epochs": 2, "lr": 0.5, "progress": False, **cfg})
+    return Trainer(TinyLM(), LanguageModelTask(), train, StreamBatches(corpus(60), 2, 5),
+                   config, out=out)
+
+
+@pytest.mark.parametrize(("key", "value", "says"), [
+    ("model_state", "not a dict", "'model_state' is str"),
+    ("epoch", "3", "'epoch' is str"),
+    ("epoch", True, "'epoch' is bool"),
+    ("step", -1, "negative epoch or step"),
+    ("history", None, "'history' is NoneType"),
+    ("rng", {"numpy": [], "torch": torch.zeros(3)}, "no 'python' part"),
+    ("rng", {"python": [3, [1, 2], None], "numpy": [1], "torch": torch.zeros(3)}, "damaged"),
+    ("optimizer_state", {"state": {}, "param_groups": "x"}, "does not fit this model"),
+])
+def test_a_damaged_checkpoint_is_one_error_naming_what(tmp_path: Path, key: str, value: Any,
+                                                       says: str) -> None:
+    t = trainer(tmp_path, epochs=1)
+    t.fit()
+    ckpt = load_checkpoint(tmp_path / "last.pt")
+    ckpt.pop("format")
+    save_checkpoint(tmp_path / "last.pt", {**ckpt, key: value})
+    with pytest.raises(CheckpointError, match=says) as err:
+        trainer(tmp_path).fit(resume=tmp_path / "last.pt")
+    assert "\n" not in str(err.value)
+
+
+def test_leftovers_of_a_killed_write_are_removed_on_the_next_run(tmp_path: Path) -> None:
+    tmp_path.mkdir(exist_ok=True)
+    left = [tmp_path / ".last.pt.k3j2_x.pt", tmp_path / ".epochs.csv.abc.tmp"]
+    keep = tmp_path / "notes.txt"
+    for p in [*left, keep]:
+        p.write_text("x")
+    trainer(tmp_path, epochs=1).fit()
+    assert not any(p.exists() for p in left) and keep.exists()
+
+
+def test_a_new_learning_rate_applies_on_resume(tmp_path: Path) -> None:
+    trainer(tmp_path, epochs=1).fit()
+    t = trainer(tmp_path, lr=0.05)
+    t.fit(resume=tmp_path / "last.pt")
+    assert t.history[-1]["lr"] == 0.05
+    same = trainer(tmp_path / "b", epochs=1, lr=0.5, anneal_factor=0.5)
+    same.fit()
+    same.optimizer.param_groups[0]["lr"] = 0.125  # annealed in the saved run
+    save_checkpoint(tmp_path / "b" / "last.pt", same.payload())
+    u = trainer(tmp_path / "b", lr=0.5, anneal_factor=0.5)  # lr unchanged: the annealed one stays
+    u.fit(resume=tmp_path / "b" / "last.pt")
+    assert u.history[-1]["lr"] == 0.125
