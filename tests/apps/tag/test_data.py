@@ -66,19 +66,20 @@ def test_a_dataset_published_file_by_file_is_fetched_from_each_address(
     from dataclasses import replace
 
     from seqlm.data import registry
+    from seqlm.data.datasets.ud_en_ewt import UD_EWT
+    from tests.data.sources import registered
 
     ewt = registry.get_dataset("ud-en-ewt")
-    assert ewt.url is None and all(f.url and f.url.startswith(registry.UD_EWT) for f in ewt.files)
+    assert ewt.url is None and all(f.url and f.url.startswith(UD_EWT) for f in ewt.files)
     local = replace(ewt, files=tuple(replace(f, url=data_server + f.mirror_path)
                                      for f in ewt.files))
-    monkeypatch.setitem(registry.REGISTRY, "ud-en-ewt", local)
     monkeypatch.setenv("SEQLM_CACHE", str(tmp_path))
     monkeypatch.delenv("SEQLM_MIRROR", raising=False)
-    root = registry.fetch("ud-en-ewt", progress=False)
+    with registered(local):
+        root = registry.fetch("ud-en-ewt", progress=False)
     assert sorted(p.name for p in (root / "ud-en-ewt").iterdir()) == [
         "en_ewt-ud-dev.conllu", "en_ewt-ud-test.conllu", "en_ewt-ud-train.conllu"]
     bad = replace(local, files=(replace(local.files[0], sha1="0" * 40),))
-    monkeypatch.setitem(registry.REGISTRY, "ud-en-ewt", bad)
     monkeypatch.setenv("SEQLM_CACHE", str(tmp_path / "other"))
-    with pytest.raises(DatasetError, match="checksum mismatch"):
+    with registered(bad), pytest.raises(DatasetError, match="checksum mismatch"):
         registry.fetch("ud-en-ewt", progress=False)
