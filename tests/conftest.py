@@ -29,7 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 TIMEOUT_S = "10"  # per network step when the shared folder is missing
 LABELS = {"ptb": "PTB", "timemachine": "Time Machine", "tinyshakespeare": "Tiny Shakespeare",
-          "jaychou": "Jay Chou lyrics", "names": "surnames", "eng-cn": "English-Chinese pairs"}
+          "jaychou": "Jay Chou lyrics", "names": "surnames", "eng-cn": "English-Chinese pairs",
+          "ud-en-ewt": "UD English-EWT"}
 _available: dict[str, str | None] = {}  # dataset -> None (here) or the skip reason, per process
 
 

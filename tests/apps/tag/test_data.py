@@ -50,6 +50,7 @@ def test_malformed_tsv_and_empty_inputs() -> None:
         parse_tagged(LINE, column="lemma")
 
 
+@pytest.mark.dataset("ud-en-ewt")
 def test_ewt_from_the_registry_matches_the_published_counts() -> None:
     """UD's own statistics: 12,544 / 2,001 / 2,077 sentences, 204,577 / 25,147 / 25,094 words."""
     for split, n_sent, n_words in (("train", 12544, 204577), ("dev", 2001, 25147),

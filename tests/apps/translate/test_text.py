@@ -59,6 +59,7 @@ def test_split_is_seeded_disjoint_and_sized() -> None:
         split_pairs(pairs[:2], 0.5, 0.4)
 
 
+@pytest.mark.dataset("eng-cn")
 def test_eng_cn_dedupes_to_19604_pairs_and_a_980_pair_test_split() -> None:
     pairs = read_pairs("eng-cn")
     assert len(pairs) == 20133
