@@ -11,8 +11,12 @@ import typer
 from seqlm.cli.common import (
     JsonOption,
     OverwriteOption,
+    ProgressOption,
+    ResumeOption,
+    ScoreDeviceOption,
     SeedOption,
     ThreadsOption,
+    TrainDeviceOption,
     bounded_float,
     bounded_int,
     echo,
@@ -140,10 +144,10 @@ def train(
                                           "(resumable; best.pt = best completed epoch)."),
     ema: float = bounded_float(None, "--ema", hi=0.999999,
                                help="Validate and keep a moving average of the weights."),
-    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
+    resume: bool = ResumeOption,
     overwrite: bool = OverwriteOption,
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    device: str = TrainDeviceOption,
+    progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -178,7 +182,6 @@ def train(
 
 CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm classify train' (several: "
                                    "their ensemble, probabilities averaged).")
-DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
 
 
 @app.command("eval")
@@ -194,7 +197,7 @@ def evaluate(
                                   help="Confusion-matrix PNG [beside the checkpoint: "
                                        "confusion.png]."),
     json_out: bool = JsonOption,
-    device: str = DeviceOption,
+    device: str = ScoreDeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -229,7 +232,7 @@ def predict(
                                     help="More checkpoints to average with (repeatable)."),
     top: int = bounded_int(1, "--top", lo=1, hi=10**6, help="Show the N most probable classes."),
     json_out: bool = JsonOption,
-    device: str = DeviceOption,
+    device: str = ScoreDeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """The most probable classes of each text, with their probabilities."""

@@ -57,6 +57,11 @@ JsonOption = typer.Option(False, "--json", help="Print one JSON object instead o
 OverwriteOption = typer.Option(
     False, "--overwrite", help="Replace an existing run folder instead of refusing."
 )
+# The options every application's train / eval / predict verb shares (classify, tag, translate).
+ResumeOption = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly.")
+ProgressOption = typer.Option(True, "--progress/--no-progress")
+TrainDeviceOption = typer.Option("auto", "--device", help="auto, cpu or cuda.")
+ScoreDeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
 
 
 def seed_everything(seed: int, threads: int | None = None) -> None:

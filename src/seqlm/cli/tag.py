@@ -10,7 +10,16 @@ from typing import Any
 
 import typer
 
-from seqlm.cli.common import SeedOption, ThreadsOption, echo, seed_everything
+from seqlm.cli.common import (
+    ProgressOption,
+    ResumeOption,
+    ScoreDeviceOption,
+    SeedOption,
+    ThreadsOption,
+    TrainDeviceOption,
+    echo,
+    seed_everything,
+)
 from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError, DataError
 
@@ -72,9 +81,9 @@ def train(
     time_limit: float = typer.Option(0.0, "--time-limit", help="Stop after N seconds (0 = off)."),
     cpu_limit: float = typer.Option(0.0, "--cpu-limit",
                                     help="Stop after N seconds of process CPU time (0 = off)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    resume: bool = ResumeOption,
+    device: str = TrainDeviceOption,
+    progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
     config: Path = ConfigOption,
@@ -132,7 +141,7 @@ def evaluate(
     column: str = typer.Option(None, "--column", help="upos or xpos [the model's]."),
     fmt: str = FormatOption,
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
-    device: str = typer.Option("cpu", "--device", help="auto, cpu or cuda."),
+    device: str = ScoreDeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -161,7 +170,7 @@ def predict(
     checkpoint: Path = CkptArg,
     texts: list[str] = typer.Argument(..., help="Tokenised sentences (words separated by "
                                                 "spaces), or - to read one a line from stdin."),
-    device: str = typer.Option("cpu", "--device", help="auto, cpu or cuda."),
+    device: str = ScoreDeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """Tag sentences: prints word/TAG pairs, one sentence a line."""

@@ -11,8 +11,12 @@ import typer
 from seqlm.cli.common import (
     JsonOption,
     OverwriteOption,
+    ProgressOption,
+    ResumeOption,
+    ScoreDeviceOption,
     SeedOption,
     ThreadsOption,
+    TrainDeviceOption,
     bounded_float,
     bounded_int,
     echo,
@@ -28,7 +32,6 @@ app = typer.Typer(help="Encoder-decoder translation (English -> Chinese by defau
                        "evaluate with BLEU/chrF, translate.", no_args_is_help=True)
 
 CkptArg = typer.Argument(..., help="A checkpoint of 'seqlm translate train' (best.pt/last.pt).")
-DeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
 BeamOption = bounded_int(5, "--beam", lo=1, hi=100, help="Beam size (1 = greedy decoding).")
 AlphaOption = bounded_float(0.6, "--alpha", hi=10.0,
                             help="Length normalisation ((5+|y|)/6)^alpha; 0 = none.")
@@ -84,10 +87,10 @@ def train(
                                       help="Stop after N wall-clock seconds (0 = off)."),
     cpu_limit: float = bounded_float(0.0, "--cpu-limit", help="Stop before an epoch that would "
                                      "pass N seconds of process CPU time (0 = off)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly."),
+    resume: bool = ResumeOption,
     overwrite: bool = OverwriteOption,
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
-    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    device: str = TrainDeviceOption,
+    progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
     config: Path = ConfigOption,
@@ -145,7 +148,7 @@ def evaluate(
     beam: int = BeamOption,
     alpha: float = AlphaOption,
     as_json: bool = JsonOption,
-    device: str = DeviceOption,
+    device: str = ScoreDeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -176,7 +179,7 @@ def predict(
     alpha: float = AlphaOption,
     attention: str = typer.Option(None, "--attention", help="Write the attention heat map "
                                   "(source tokens x output tokens) of ONE sentence here (PNG)."),
-    device: str = DeviceOption,
+    device: str = ScoreDeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """Translate a sentence (or stdin, one a line: a blank line gives a blank line)."""
