@@ -94,6 +94,7 @@ def test_zipf_output_problems_are_one_line_and_write_nothing(
 def test_fetch_offline_mentions_the_mirror(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    monkeypatch.setenv("SEQLM_SHARED_DATA", "")
     monkeypatch.setenv("SEQLM_CACHE", str(tmp_path / "cache"))
     src = write_toy(tmp_path / "m", url="http://127.0.0.1:9/toy.txt")
     with registered(src.dataset):

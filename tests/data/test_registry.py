@@ -97,9 +97,25 @@ def test_server_missing(toy: ToySource, fresh_cache: Path) -> None:
 def test_offline_canonical_source_says_how_to_mirror(tmp_path: Path, fresh_cache: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    monkeypatch.setenv("SEQLM_SHARED_DATA", "")  # no shared folder either
     src = write_toy(tmp_path / "m", url="http://127.0.0.1:9/toy.zip")
     with registered(src.dataset), pytest.raises(DatasetError, match="SEQLM_MIRROR"):
         fetch("toy-corpus", progress=False, timeout=5)
+
+
+def test_shared_data_folder_is_the_default_mirror(toy: ToySource, fresh_cache: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    monkeypatch.setenv("SEQLM_SHARED_DATA", str(toy.folder))
+    assert registry.default_mirror() == toy.mirror
+    root = fetch("toy-corpus", progress=False, timeout=5)
+    assert sorted(p.name for p in _files(root)) == sorted(Path(f.mirror_path).name
+                                                          for f in toy.dataset.files)
+    monkeypatch.setenv("SEQLM_MIRROR", "http://127.0.0.1:9/")  # an explicit mirror wins
+    assert registry.default_mirror() == "http://127.0.0.1:9/"
+    monkeypatch.delenv("SEQLM_MIRROR")
+    monkeypatch.setenv("SEQLM_SHARED_DATA", str(toy.folder / "absent"))  # set but missing: none
+    assert registry.shared_data_dir() is None and registry.default_mirror() is None
 
 
 class _Folder(http.server.SimpleHTTPRequestHandler):
@@ -232,6 +248,7 @@ def test_canonical_archive_path_extracts_and_verifies(tmp_path: Path, fresh_cach
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     """The canonical route (zip archive -> safe extraction -> per-file sha1), served by file://."""
     monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    monkeypatch.setenv("SEQLM_SHARED_DATA", "")  # no shared folder either
     src = write_toy(tmp_path / "src")
     archive = tmp_path / "toy.zip"
     with zipfile.ZipFile(archive, "w") as zf:
@@ -254,6 +271,7 @@ def test_canonical_archive_path_extracts_and_verifies(tmp_path: Path, fresh_cach
 def test_no_public_address_says_how_to_mirror(fresh_cache: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    monkeypatch.setenv("SEQLM_SHARED_DATA", "")  # no shared folder either
     with pytest.raises(DatasetError, match="SEQLM_MIRROR"):
         fetch("eng-cn", progress=False)
 

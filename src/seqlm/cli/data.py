@@ -61,7 +61,9 @@ def info_cmd(name: str = typer.Argument(..., help="Dataset name (see `seqlm data
 def fetch_cmd(
     name: str = typer.Argument(..., help="Dataset name (see `seqlm data list`)."),
     mirror: str = typer.Option(
-        None, help="Base URL (http(s):// or file://) of a mirror; default $SEQLM_MIRROR."
+        None,
+        help="Base URL (http(s):// or file://) of a mirror; default $SEQLM_MIRROR, "
+        "else the shared data folder.",
     ),
 ) -> None:
     """Download a dataset into the cache once and verify its checksums.

@@ -5,7 +5,8 @@ Each dataset registers itself in its own file (``seqlm/data/datasets/``, or anyw
 1. the cache (``$SEQLM_CACHE``, else ``$XDG_CACHE_HOME/seqlm``, else ``~/.cache/seqlm``);
 2. a mirror, if ``$SEQLM_MIRROR`` (or ``mirror=``) is set: an ``http(s)://`` or ``file://`` base
    URL under which each file sits at its ``mirror_path`` (the layout of the project's shared
-   data folder), fetched and verified file by file;
+   data folder), fetched and verified file by file; else the project's shared data folder
+   (``$SEQLM_SHARED_DATA``, else ``../shared/data`` beside a source checkout) if there is one;
 3. the dataset's canonical address (a file or a zip archive), verified, then extracted safely.
 Each network step waits at most ``timeout`` seconds (``$SEQLM_TIMEOUT``, default 30) for an
 answer, and no download may grow past the size the registry knows (else ``MAX_DOWNLOAD``).
@@ -25,7 +26,8 @@ REGISTRY = DATASETS  # the older name
 DEFAULT_TIMEOUT = 30.0
 
 __all__ = ["DATASETS", "MAX_DOWNLOAD", "REGISTRY", "DataFile", "Dataset", "cache_dir",
-           "cached_path", "dataset_path", "fetch", "get_dataset", "is_cached", "register_dataset"]
+           "cached_path", "dataset_path", "default_mirror", "fetch", "get_dataset", "is_cached",
+           "register_dataset", "shared_data_dir"]
 
 
 def default_timeout() -> float:
@@ -49,6 +51,28 @@ def cache_dir() -> Path:
         return Path(env)
     xdg = os.environ.get("XDG_CACHE_HOME")
     return (Path(xdg) if xdg else Path.home() / ".cache") / "seqlm"
+
+
+def shared_data_dir() -> Path | None:
+    """The project's shared data folder, used as a mirror: ``$SEQLM_SHARED_DATA`` (set but
+    missing or empty means none), else ``../shared/data`` beside a source checkout, else None."""
+    env = os.environ.get("SEQLM_SHARED_DATA")
+    if env is not None:
+        return Path(env) if env and Path(env).is_dir() else None
+    checkout = Path(__file__).resolve().parents[3]  # src/seqlm/data/registry.py -> the checkout
+    shared = checkout.parent / "shared" / "data"
+    if (checkout / "pyproject.toml").is_file() and shared.is_dir():
+        return shared
+    return None
+
+
+def default_mirror() -> str | None:
+    """The mirror ``fetch`` uses by default: ``$SEQLM_MIRROR``, else the shared data folder."""
+    env = os.environ.get("SEQLM_MIRROR")
+    if env:
+        return env
+    shared = shared_data_dir()
+    return shared.as_uri() + "/" if shared else None
 
 
 def get_dataset(name: str) -> Dataset:
@@ -134,7 +158,7 @@ def fetch(
     root = cache_dir() / ds.name
     if all((root / f.mirror_path).is_file() for f in ds.files):
         return root
-    base = mirror if mirror is not None else os.environ.get("SEQLM_MIRROR")
+    base = mirror if mirror is not None else default_mirror()
     if base:
         _from_mirror(ds, base, progress, timeout)
         return root

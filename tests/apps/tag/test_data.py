@@ -76,6 +76,7 @@ def test_a_dataset_published_file_by_file_is_fetched_from_each_address(
                                      for f in ewt.files))
     monkeypatch.setenv("SEQLM_CACHE", str(tmp_path))
     monkeypatch.delenv("SEQLM_MIRROR", raising=False)
+    monkeypatch.setenv("SEQLM_SHARED_DATA", "")
     with registered(local):
         root = registry.fetch("ud-en-ewt", progress=False)
     assert sorted(p.name for p in (root / "ud-en-ewt").iterdir()) == [
