@@ -15,8 +15,8 @@ Figures are process CPU seconds (medians of --repeat runs) unless a row says wal
 is the child's VmHWM. Synthetic corpora are sampled (seed 0, reproducible) from the
 interpolated modified-KN bigram model of PTB train: at each step, with the total probability
 of the seen continuations of the previous word, one of them by its probability, otherwise a
-word from the unigram distribution; a sentence ends at </s>. lmplz refuses PTB's literal
-<unk>, so every corpus here spells it <unk_> for both tools.
+word from the unigram distribution (never seqlm's own <unk>); a sentence ends at </s>. lmplz
+refuses PTB's literal <unk>, so every corpus here spells it <unk_> for both tools.
 """
 
 from __future__ import annotations
@@ -98,6 +98,7 @@ def synthetic(tokens: int, out: Path, seed: int = 0) -> Path:
     V = len(lm.vocab)
     p1 = np.exp(lm.tables.logp[0])
     p1[~lm.predicted] = 0
+    p1[lm.vocab.unk] = 0  # the floor's share of seqlm's own <unk>: lmplz refuses that word
     cum1 = np.cumsum(p1 / p1.sum())
     keys, p2 = lm.keys[1], np.exp(lm.tables.logp[1])
     prev, word = keys // V, keys % V
@@ -109,7 +110,8 @@ def synthetic(tokens: int, out: Path, seed: int = 0) -> Path:
     bos, eos, itos = lm.vocab.index(BOS), lm.vocab.index(EOS), lm.vocab.idx_to_token
     streams, written = 4096, 0
     cur = np.full(streams, bos)
-    with open(out, "w", encoding="utf-8") as fh:
+    part = out.with_name(out.name + ".part")  # renamed when complete: never half a corpus
+    with open(part, "w", encoding="utf-8") as fh:
         lines: list[list[int]] = [[] for _ in range(streams)]
         while written < tokens:
             u, v = rng.random(streams), rng.random(streams)
@@ -127,6 +129,7 @@ def synthetic(tokens: int, out: Path, seed: int = 0) -> Path:
             for i in np.nonzero(nxt != eos)[0]:
                 lines[i].append(int(nxt[i]))
             cur = np.where(nxt == eos, bos, nxt)
+    part.replace(out)
     return out
 
 
