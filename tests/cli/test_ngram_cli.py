@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +151,20 @@ def test_every_verb_has_help_with_an_example(verb: str, capsys: pytest.CaptureFi
     assert main(["ngram", verb, "--help"]) == 0
     out = capsys.readouterr().out
     assert "Example: seqlm ngram " + verb in out and ("--seed" in out) == (verb == "generate")
+
+
+def test_verb_help_loads_neither_numpy_nor_the_model_code() -> None:
+    """`seqlm ngram VERB --help` starts light (issue 12): the heavy imports wait for the work.
+    Checked in a fresh interpreter, since this one has imported everything already."""
+    verbs = ["fit", "eval", "score", "compare", "generate", "convert"]
+    code = ("import contextlib, io, sys\nfrom seqlm.cli.main import main\n"
+            f"for verb in {verbs!r}:\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        assert main(['ngram', verb, '--help']) == 0\n"
+            "print(sorted(m for m in ('numpy', 'seqlm.ngram', 'seqlm.data') if m in sys.modules))")
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "[]"

@@ -10,8 +10,6 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import JsonOption, SeedOption, bounded_int, echo, emit_json, output_file
-from seqlm.data.conventions import check_mode
-from seqlm.data.corpus import load_text
 from seqlm.errors import ConfigError
 from seqlm.io import STDIO, same_file
 
@@ -38,9 +36,10 @@ def fit_cmd(
     out: str = typer.Option(..., "--out", "-o", help="Model file: .arpa, .npz (binary), or - "
                             "for ARPA on standard output."),
     order: int = bounded_int(3, "--order", "-n", lo=1, hi=20, help="n-gram order N (1..20)."),
-    estimator: str = typer.Option("modified_kneser_ney", help="mle, laplace, lidstone, "
-                                  "witten_bell, absolute, kneser_ney, modified_kneser_ney, "
-                                  "stupid_backoff."),
+    estimator: str = typer.Option("modified_kneser_ney", help="A registered estimator: mle, "
+                                  "laplace, lidstone, witten_bell, absolute, kneser_ney, "
+                                  "modified_kneser_ney, stupid_backoff, or one registered by "
+                                  "an imported module (docs/architecture.md)."),
     mode: str = typer.Option("sentence", help="sentence (one per line) or stream."),
     tokenizer: str = typer.Option("word", help="word or char."),
     split: str = SPLIT,
@@ -59,6 +58,8 @@ def fit_cmd(
     progress: bool = typer.Option(False, "--progress", help="Progress bars while counting."),
 ) -> None:
     """Count the n-grams of a corpus, estimate the model and save it."""
+    from seqlm.data.conventions import check_mode
+    from seqlm.data.corpus import load_text
     from seqlm.ngram import NgramLM, save
 
     output_file(out, (source,), "model file")
@@ -98,6 +99,8 @@ def eval_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """Corpus perplexity (incl./excl. OOV), token and OOV counts, bits per token."""
+    from seqlm.data.corpus import load_text
+
     result = _load(model_path).perplexity(load_text(source, split=split, preset=preset))
     emit_json(result) if as_json else echo(str(result))
 
