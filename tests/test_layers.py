@@ -42,8 +42,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     ("seqlm.series.models.fit", "seqlm.train.config"): SERIES,
     ("seqlm.series.models.mlp", "seqlm.train.tasks"): SERIES,
     ("seqlm.series.models.tasks", "seqlm.train.tasks"): SERIES,
-    ("seqlm.ngram.model", "seqlm.ngram.generate"): "ngram helper: NgramLM.generate imports "
-                                                   "generate(), which imports NgramLM (a cycle)",
 }
 
 
@@ -125,7 +123,7 @@ def test_imports_point_down_the_layers() -> None:
 
 
 def test_no_import_cycles() -> None:
-    edges = {mod: sorted({t for t, _ in targets} - {m for m, t in EXCEPTIONS})
+    edges = {mod: sorted({t for t, _ in targets if (mod, t) not in EXCEPTIONS})
              for mod, targets in graph().items()}
     cycles = strongly_connected(edges)
     assert not cycles, "modules importing each other in a cycle:\n" + "\n".join(

@@ -36,8 +36,9 @@ def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
     """Write ``model`` as an ARPA file (atomically; ``-`` is standard output)."""
     model._require_fitted()
     if model.tables is None:
-        raise ConfigError(f"estimator {model.estimator!r} has no backoff form; ARPA needs "
-                          "witten_bell, absolute, kneser_ney or modified_kneser_ney")
+        raise ConfigError(f"estimator {model.estimator!r} has no backoff form; ARPA needs an "
+                          "interpolated one (witten_bell, absolute, kneser_ney, "
+                          "modified_kneser_ney)")
     bad = [t for t in model.vocab.idx_to_token if t.split() != [t]]
     if bad:
         raise ConfigError(f"ARPA separates words by whitespace, so tokens such as {bad[0]!r} "

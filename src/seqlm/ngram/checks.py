@@ -11,7 +11,7 @@ from seqlm.ngram.errors import ModelFileError
 
 if TYPE_CHECKING:
     from seqlm.ngram.estimators import Tables
-    from seqlm.ngram.model import NgramLM
+    from seqlm.ngram.protocol import NgramModel
 
 
 def _vector(a: object, dtype: str, length: int | None, what: str, name: str) -> None:
@@ -20,7 +20,7 @@ def _vector(a: object, dtype: str, length: int | None, what: str, name: str) -> 
         raise ModelFileError(f"{name}: array {what!r} has the wrong type or shape")
 
 
-def check_shapes(model: NgramLM, keys: list[np.ndarray], predicted: np.ndarray,
+def check_shapes(model: NgramModel, keys: list[np.ndarray], predicted: np.ndarray,
                  counts: list[np.ndarray] | None, tables: Tables | None, name: str) -> None:
     """Types and lengths of every array (cheap: reads no array data)."""
     V, N = len(model.vocab), model.order
@@ -35,8 +35,7 @@ def check_shapes(model: NgramLM, keys: list[np.ndarray], predicted: np.ndarray,
             raise ModelFileError(f"{name}: {len(counts)} count arrays for order {N}")
         for n, c in enumerate(counts, 1):
             _vector(c, "int64", sizes[n - 1], f"count{n}", name)
-    if (tables is not None) != (model.estimator in ("arpa", "witten_bell", "absolute",
-                                                     "kneser_ney", "modified_kneser_ney")):
+    if (tables is not None) != model.smoothing.backoff_form:
         raise ModelFileError(f"{name}: estimator {model.estimator!r} does not match the "
                              "stored arrays")
     if tables is not None:
@@ -50,7 +49,7 @@ def check_shapes(model: NgramLM, keys: list[np.ndarray], predicted: np.ndarray,
         raise ModelFileError(f"{name}: the model has neither counts nor probabilities")
 
 
-def check_contents(model: NgramLM, name: str) -> None:
+def check_contents(model: NgramModel, name: str) -> None:
     """Sorted in-range keys, log-probabilities <= 0 or -inf (never NaN), finite backoffs,
     non-negative counts: what scoring relies on."""
     V = len(model.vocab)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -22,13 +22,11 @@ from seqlm.data.conventions import BOS, EOS
 from seqlm.data.tokenize import get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.ngram.errors import ConfigError
+from seqlm.ngram.protocol import M
 from seqlm.ngram.runs import Run, assemble, count_tokens, merge_order
 from seqlm.ngram.streaming import text_blocks
 from seqlm.ngram.tokens import TypeTokens, UnitTokens, tokenize_text
-from seqlm.ngram.vocab_build import vocab_from_counts
-
-if TYPE_CHECKING:
-    from seqlm.ngram.model import NgramLM
+from seqlm.ngram.vocab_build import lmplz_ranks, vocab_from_counts
 
 Part = list[tuple[np.ndarray, np.ndarray, np.ndarray]]  # per order >= 2: words, count, starts
 
@@ -84,8 +82,8 @@ def client_for(scheduler: str | None = None, workers: int | None = None) -> Any:
                                dashboard_address=None))
 
 
-def fit_cluster(model: NgramLM, path: str | os.PathLike[str], client: Any,
-                block_bytes: int = 64 << 20, ranges: int | None = None) -> NgramLM:
+def fit_cluster(model: M, path: str | os.PathLike[str], client: Any,
+                block_bytes: int = 64 << 20, ranges: int | None = None) -> M:
     """Fit ``model`` on a text file, counting on the workers of a Dask ``client``."""
     if model.mode != "sentence":
         raise ConfigError("cluster counting needs sentence mode (shards are cut at lines)")
@@ -127,6 +125,5 @@ def fit_cluster(model: NgramLM, path: str | os.PathLike[str], client: Any,
         total.words.append(np.concatenate([p[n][0] for p in parts]))
         total.count.append(np.concatenate([p[n][1] for p in parts]))
         total.starts.append(np.concatenate([p[n][2] for p in parts]))
-    from seqlm.ngram.model import lmplz_ranks
-
-    return model._estimate(assemble(total, V), lmplz_ranks(first, model.vocab))
+    model._estimate(assemble(total, V), lmplz_ranks(first, model.vocab))
+    return model

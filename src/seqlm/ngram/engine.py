@@ -18,7 +18,7 @@ from seqlm.ngram.counting import lookup
 from seqlm.ngram.errors import ConfigError
 
 if TYPE_CHECKING:
-    from seqlm.ngram.model import NgramLM
+    from seqlm.ngram.protocol import NgramModel
 
 State = bytes
 
@@ -33,7 +33,7 @@ class _Cache:
         self.text = engine.score_text if engine is not None and word else None
 
 
-def compiled_engine(model: NgramLM) -> Any | None:
+def compiled_engine(model: NgramModel) -> Any | None:
     """The model's compiled scorer, or None (not built, disabled, count-based estimator, or a
     vocabulary that is not valid UTF-8)."""
     fq = query_module()
@@ -54,14 +54,14 @@ def compiled_engine(model: NgramLM) -> Any | None:
     return eng
 
 
-def _markers(model: NgramLM) -> tuple[int, int]:
+def _markers(model: NgramModel) -> tuple[int, int]:
     """Vocabulary ids of <s> and </s> in sentence mode; (-1, -1) in stream mode."""
     if model.mode != "sentence":
         return -1, -1
     return model.vocab.index(BOS), model.vocab.index(EOS)
 
 
-def check_state(model: NgramLM, state: object) -> np.ndarray:
+def check_state(model: NgramModel, state: object) -> np.ndarray:
     """The context rows of a state, validated against the model."""
     if not isinstance(state, bytes) or len(state) % 4 or len(state) // 4 > model.order - 1:
         raise ConfigError("not a state of this model (use begin_state() or score_word's)")
@@ -72,7 +72,7 @@ def check_state(model: NgramLM, state: object) -> np.ndarray:
     return ctx
 
 
-def step_numpy(model: NgramLM, state: bytes, w: int) -> tuple[float, bytes]:
+def step_numpy(model: NgramModel, state: bytes, w: int) -> tuple[float, bytes]:
     """score_word on the numpy path: the same lookups and additions as the C ``score_one``."""
     assert model.tables is not None
     ctx = check_state(model, state)

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
-from seqlm.data.conventions import BOS, EOS
+from seqlm.data.conventions import BOS, EOS, Mode
 from seqlm.errors import ConfigError, require_positive
 
-if TYPE_CHECKING:
-    from seqlm.ngram.model import NgramLM
+
+class NextToken(Protocol):
+    """What sampling needs of a model (NgramLM has it): its mode and the next-token
+    distribution after a context."""
+
+    mode: Mode
+
+    def next_token_distribution(self, context: Sequence[str] = ()
+                                ) -> tuple[list[str], np.ndarray]: ...
 
 
 def sample_next(p: np.ndarray, rng: np.random.Generator, temperature: float = 1.0,
@@ -29,7 +36,7 @@ def sample_next(p: np.ndarray, rng: np.random.Generator, temperature: float = 1.
     return int(rng.choice(len(q), p=q / q.sum()))
 
 
-def generate(model: NgramLM, n: int, prefix: Sequence[str] = (), temperature: float = 1.0,
+def generate(model: NextToken, n: int, prefix: Sequence[str] = (), temperature: float = 1.0,
              top_k: int | None = None, seed: int = 0) -> list[str]:
     """Up to ``n`` new tokens after ``prefix``; sentence mode stops at ``</s>`` (not returned)."""
     if not isinstance(n, int) or n < 0:

@@ -20,21 +20,19 @@ from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import require_positive
 from seqlm.ngram.cext import enabled
+from seqlm.ngram.count_based import CountBased
 from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup
 from seqlm.ngram.discounts import counts_of_counts
 from seqlm.ngram.encode import Encoded, encode_units
 from seqlm.ngram.engine import State, _Cache, compiled_engine, make_state, step_numpy
-from seqlm.ngram.errors import ConfigError
-from seqlm.ngram.estimators import (
-    COUNT_BASED,
-    INTERPOLATED,
-    Tables,
-    check_estimator,
-    interpolated_tables,
-)
+from seqlm.ngram.errors import ConfigError, ModelFileError
+from seqlm.ngram.estimators import Interpolated, Tables
 from seqlm.ngram.memory import available_bytes, counting_bytes, paused_gc
-from seqlm.ngram.query import backoff_scores, count_scores, match
+from seqlm.ngram.query import backoff_scores, match
+from seqlm.ngram.registered import estimator_class, fittable_estimators
+from seqlm.ngram.smoothing import Smoothing, SmoothingConfig
 from seqlm.ngram.tokens import Tokens, tokenize_text
+from seqlm.ngram.vocab_build import lmplz_ranks
 
 MAX_ORDER = 20
 
@@ -42,17 +40,6 @@ MAX_ORDER = 20
 def _lmplz_ids(seq: np.ndarray, vocab: Vocab) -> np.ndarray:
     """lmplz's word ids for our ids: <unk>, <s>, </s> first, then order of first appearance."""
     return lmplz_ranks(first_positions(seq, len(vocab)), vocab)
-
-
-def lmplz_ranks(first: np.ndarray, vocab: Vocab) -> np.ndarray:
-    """lmplz's word ids from each word's first position (-1: absent): see ``_lmplz_ids``."""
-    words = np.nonzero(first >= 0)[0]
-    rank = np.full(len(vocab), -1, dtype=np.int64)
-    rank[words[np.argsort(first[words], kind="stable")]] = np.arange(len(words))
-    for j, tok in enumerate((vocab.unk_token, BOS, EOS)):
-        if tok in vocab:
-            rank[vocab.index(str(tok))] = j - 3
-    return rank
 
 
 class NgramLM(LanguageModel):
@@ -70,16 +57,19 @@ class NgramLM(LanguageModel):
         if not isinstance(order, int) or order < 1 or order > MAX_ORDER:
             raise ConfigError(f"order must be an integer in 1..{MAX_ORDER}, got {order!r}")
         self.order = order
-        self.estimator = check_estimator(estimator)
+        cls = estimator_class(estimator)
+        if not cls.fittable:
+            raise ConfigError(f"estimator {estimator!r} cannot be fitted (it names a model read "
+                              f"from a file); choose one of {', '.join(fittable_estimators())}")
         self.mode: Mode = check_mode(mode)
         self.tokenizer = tokenizer
         get_tokenizer(tokenizer)
-        if estimator == "laplace":
-            k = 1.0
+        if cls.fixed_k is not None:
+            k = cls.fixed_k
         require_positive("k", k)
         self.k = float(k)
         if discount is None:
-            discount = 0.1 if estimator == "kneser_ney" else 0.75
+            discount = cls.default_discount
         if not 0.0 < discount <= 1.0:
             raise ConfigError(f"discount must be in (0, 1], got {discount!r}")
         self.discount = float(discount)
@@ -87,6 +77,7 @@ class NgramLM(LanguageModel):
             raise ConfigError(f"alpha must be in (0, 1], got {alpha!r}")
         self.alpha = float(alpha)
         self.interpolate_unigram = interpolate_unigram
+        self._use_estimator(estimator)
         self.vocab: Vocab = vocab if vocab is not None else Vocab()
         self._fixed_vocab = vocab is not None
         self.keys: list[np.ndarray] = []
@@ -97,10 +88,17 @@ class NgramLM(LanguageModel):
         self._engine_cache: _Cache | None = None
         self._unchecked: str | None = None  # from_arrays: contents not checked yet
 
+    def _use_estimator(self, name: str) -> None:
+        """Set ``estimator`` (the registered name) and ``smoothing`` (the object built from
+        this model's settings)."""
+        config = SmoothingConfig(self.k, self.discount, self.alpha, self.interpolate_unigram)
+        self.smoothing: Smoothing = estimator_class(name)(config)
+        self.estimator = name
+
     @property
     def proper(self) -> bool:
-        """False for stupid backoff, whose scores are not probabilities."""
-        return self.estimator != "stupid_backoff"
+        """Whether scores are probabilities (the estimator says; False for stupid backoff)."""
+        return self.smoothing.proper
 
     @proper.setter
     def proper(self, value: bool) -> None:
@@ -133,7 +131,8 @@ class NgramLM(LanguageModel):
         from seqlm.ngram.streaming import fit_file, parse_memory
 
         with paused_gc():
-            return fit_file(self, path, parse_memory(memory), temp_dir, progress)
+            fit_file(self, path, parse_memory(memory), temp_dir, progress)
+        return self
 
     def fit_distributed(self, path: str | os.PathLike[str], client: Any = None, *,
                         scheduler: str | None = None, workers: int | None = None,
@@ -147,7 +146,8 @@ class NgramLM(LanguageModel):
         client = client_for(scheduler, workers) if own else client
         try:
             with paused_gc():
-                return fit_cluster(self, path, client, block_bytes)
+                fit_cluster(self, path, client, block_bytes)
+                return self
         finally:
             if own:
                 cluster = getattr(client, "cluster", None)
@@ -204,11 +204,10 @@ class NgramLM(LanguageModel):
         if self.mode == "sentence" and BOS in self.vocab:
             self.predicted[self.vocab.index(BOS)] = False
         self.tables = None
-        if self.estimator in INTERPOLATED:
+        if isinstance(self.smoothing, Interpolated):
             bos = self.vocab.index(BOS) if first_seen is not None else -1
-            self.tables = interpolated_tables(
-                self.estimator, tables, V, self.predicted, self.mode == "stream",
-                self.discount, self.interpolate_unigram, first_seen, bos)
+            self.tables = self.smoothing.tables(tables, V, self.predicted, self.mode == "stream",
+                                                first_seen, bos)
         self._context_totals()
         return self
 
@@ -235,10 +234,17 @@ class NgramLM(LanguageModel):
         without reading its pages. Problems raise ``ModelFileError`` naming ``name``."""
         from seqlm.ngram.checks import check_shapes
 
-        est = settings.get("estimator")
+        est = str(settings.get("estimator"))
         args = {k: v for k, v in settings.items() if k != "estimator"}
-        m = cls(vocab=vocab, estimator="witten_bell" if est == "arpa" else str(est), **args)
-        m.estimator = str(est)
+        try:
+            fits = estimator_class(est).fittable
+        except ConfigError as exc:
+            raise ModelFileError(f"{name}: {exc} (import the module that registers it before "
+                                 "loading)") from None
+        if fits:
+            args["estimator"] = est
+        m = cls(vocab=vocab, **args)
+        m._use_estimator(est)
         check_shapes(m, keys, predicted, counts, tables, name)
         m.keys, m.predicted, m.counts, m.tables = keys, predicted, counts, tables
         m._unchecked = name
@@ -274,9 +280,9 @@ class NgramLM(LanguageModel):
         m = match(self.keys, enc.seq, enc.unit_start, len(self.vocab))
         if self.tables is not None:
             return backoff_scores(m, enc.targets, self.tables.logp, self.tables.logbow)
-        assert self.counts is not None
-        return count_scores(m, enc.targets, self.counts, self.ctx_total, self.estimator, self.k,
-                            int(self.predicted.sum()), self.alpha)
+        assert self.counts is not None and isinstance(self.smoothing, CountBased)
+        return self.smoothing.scores(m, enc.targets, self.counts, self.ctx_total,
+                                     int(self.predicted.sum()))
 
     def token_logprobs(self, text: str) -> np.ndarray:
         """Natural-log probability of every predicted token of ``units(text, mode, tokenizer)``."""
@@ -406,7 +412,7 @@ class NgramLM(LanguageModel):
                 sub = Encoded(w.reshape(-1), starts, rows + n - 1, np.zeros(len(rows), dtype=bool))
                 lp = self._score_encoded(sub)[0].reshape(len(group), len(t))
                 out[a:a + len(t), group] = np.exp(lp).T
-        if self.estimator == "stupid_backoff":
+        if not self.proper:  # scores, not probabilities (stupid backoff)
             out /= np.maximum(out.sum(axis=1, keepdims=True), np.finfo(float).tiny)
         return out
 
@@ -466,4 +472,4 @@ class NgramLM(LanguageModel):
                 f"vocab={len(self.vocab)}, ngrams={self.num_ngrams})")
 
 
-__all__ = ["COUNT_BASED", "INTERPOLATED", "NgramLM"]
+__all__ = ["NgramLM"]

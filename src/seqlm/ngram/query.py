@@ -64,45 +64,16 @@ def backoff_scores(m: Matches, targets: np.ndarray, logp: list[np.ndarray],
     return out, length
 
 
-def count_scores(m: Matches, targets: np.ndarray, counts: list[np.ndarray],
-                 ctx_total: list[np.ndarray], estimator: str, k: float, n_predicted: int,
-                 alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    """MLE, Lidstone (add-k) and stupid backoff, straight from the counts (natural log)."""
-    n_eff = m.max_len[targets]
-    length, row = longest(m, targets)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if estimator == "stupid_backoff":
-            out = np.zeros(len(targets))
-            for n in range(1, len(counts) + 1):
-                sel = length == n
-                c = counts[n - 1][row[sel]]
-                tot = _context_total(m, targets[sel], n, ctx_total)
-                out[sel] = np.log(c / tot)
-            return out + (n_eff - length) * np.log(alpha), length
-        c = np.zeros(len(targets))
-        tot = np.zeros(len(targets))
-        for n in range(1, len(counts) + 1):
-            sel = n_eff == n
-            r = m.end_ids[n - 1][targets[sel]]
-            c[sel] = _take(counts[n - 1], r)
-            tot[sel] = _context_total(m, targets[sel], n, ctx_total)
-        if estimator == "mle":
-            out = np.where(c > 0, np.log(c / np.where(tot > 0, tot, 1.0)), -np.inf)
-        else:
-            out = np.log((c + k) / (tot + k * n_predicted))
-    return out, np.where(c > 0, n_eff, np.minimum(length, n_eff))
-
-
-def _context_total(m: Matches, targets: np.ndarray, n: int, ctx_total: list[np.ndarray]
+def context_total(m: Matches, targets: np.ndarray, n: int, ctx_total: list[np.ndarray]
                    ) -> np.ndarray:
     """How many n-grams follow the (n-1)-word context of each target (0 if the context is new)."""
     if n == 1:
         return np.full(len(targets), float(ctx_total[0][0]))
     ctx = m.end_ids[n - 2][targets - 1]
-    return _take(ctx_total[n - 1], ctx)
+    return take(ctx_total[n - 1], ctx)
 
 
-def _take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """values[rows] as float, 0 where a row is -1 (absent); safe on an empty table."""
     out = np.zeros(len(rows))
     hit = rows >= 0

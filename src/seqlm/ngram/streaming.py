@@ -17,7 +17,6 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 from tqdm import tqdm
@@ -27,12 +26,10 @@ from seqlm.data.text import decode_text
 from seqlm.io import open_binary
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.memory import counting_bytes
+from seqlm.ngram.protocol import M, NgramModel
 from seqlm.ngram.runs import Run, assemble, count_tokens, merge_order
 from seqlm.ngram.tokens import TypeTokens, UnitTokens, tokenize_text
-from seqlm.ngram.vocab_build import vocab_from_counts
-
-if TYPE_CHECKING:
-    from seqlm.ngram.model import NgramLM
+from seqlm.ngram.vocab_build import lmplz_ranks, vocab_from_counts
 
 MERGE_BYTES_PER_ROW = 64  # a merged range: words, counts, starts, the sort permutation, copies
 MIN_BLOCK = 1 << 20       # bytes of text per block at least
@@ -88,7 +85,7 @@ def parse_memory(value: str | int) -> int:
     return n
 
 
-def _type_counts(text: str, model: NgramLM) -> tuple[Counter[str], int]:
+def _type_counts(text: str, model: NgramModel) -> tuple[Counter[str], int]:
     toks = tokenize_text(text, model.mode, model._tok())
     if isinstance(toks, TypeTokens):
         return Counter(dict(zip(toks.types, toks.counts.tolist(), strict=True))), len(toks.ids)
@@ -97,8 +94,8 @@ def _type_counts(text: str, model: NgramLM) -> tuple[Counter[str], int]:
     return Counter(flat), len(flat)
 
 
-def fit_file(model: NgramLM, path: str | os.PathLike[str], memory: int,
-             temp_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> NgramLM:
+def fit_file(model: M, path: str | os.PathLike[str], memory: int,
+             temp_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> M:
     """Fit ``model`` on a (possibly huge) text file counting within ``memory`` bytes."""
     if model.mode != "sentence":
         raise ConfigError("out-of-core counting needs sentence mode (blocks are cut at lines)")
@@ -108,7 +105,8 @@ def fit_file(model: NgramLM, path: str | os.PathLike[str], memory: int,
             and p.stat().st_size // 2 * per_token <= memory:  # fits even at 2 bytes a token
         from seqlm.data.text import read_text
 
-        return model.fit(read_text(p))  # the in-memory path: fastest when the data fits
+        model.fit(read_text(p))  # the in-memory path: fastest when the data fits
+        return model
     counts: Counter[str] = Counter()
     tokens = size = 0
     with tqdm(desc="pass 1: vocabulary", unit="tok", unit_scale=True, disable=not progress) as bar:
@@ -126,12 +124,11 @@ def fit_file(model: NgramLM, path: str | os.PathLike[str], memory: int,
     with tempfile.TemporaryDirectory(prefix="seqlm-counts-", dir=temp_dir) as tmp:
         runs, first = _count_blocks(model, path, block, Path(tmp), progress)
         merged = _merge(runs, len(model.vocab), model.order, memory, progress)
-    from seqlm.ngram.model import lmplz_ranks
+    model._estimate(assemble(merged, len(model.vocab)), lmplz_ranks(first, model.vocab))
+    return model
 
-    return model._estimate(assemble(merged, len(model.vocab)), lmplz_ranks(first, model.vocab))
 
-
-def _count_blocks(model: NgramLM, path: str | os.PathLike[str], block: int, tmp: Path,
+def _count_blocks(model: NgramModel, path: str | os.PathLike[str], block: int, tmp: Path,
                   progress: bool) -> tuple[list[Run], np.ndarray]:
     """Pass 2: count every block; spill its orders >= 2 as memory-mapped .npy files."""
     V = len(model.vocab)

@@ -9,6 +9,7 @@ from operator import itemgetter
 
 import numpy as np
 
+from seqlm.data.conventions import BOS, EOS
 from seqlm.data.vocab import UNK, Vocab
 
 
@@ -35,3 +36,14 @@ def encode(vocab: Vocab, flat: Sequence[str]) -> np.ndarray:
     """Tokens -> int64 ids with unknown tokens mapped to ``<unk>`` (same as ``vocab.encode``)."""
     get = vocab.token_to_idx.get
     return np.fromiter(map(get, flat, repeat(vocab.unk)), dtype=np.int64, count=len(flat))
+
+
+def lmplz_ranks(first: np.ndarray, vocab: Vocab) -> np.ndarray:
+    """lmplz's word ids from each word's first position (-1: absent): see ``_lmplz_ids``."""
+    words = np.nonzero(first >= 0)[0]
+    rank = np.full(len(vocab), -1, dtype=np.int64)
+    rank[words[np.argsort(first[words], kind="stable")]] = np.arange(len(words))
+    for j, tok in enumerate((vocab.unk_token, BOS, EOS)):
+        if tok in vocab:
+            rank[vocab.index(str(tok))] = j - 3
+    return rank
