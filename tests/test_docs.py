@@ -137,7 +137,7 @@ def corpora_used(path: Path) -> list[str]:
 
 # Docs whose owners have not yet made every block runnable or marked it (see COORD.md); each
 # owner removes its line. Listed files are not run (their unmarked blocks train for minutes).
-PENDING = {"docs/ngram.md": "ngram helper", "docs/rnn.md": "core helper",
+PENDING = {"docs/rnn.md": "core helper",
            "docs/series.md": "series helper", "docs/train.md": "core helper",
            "docs/architecture.md": "core helper"}
 
