@@ -44,6 +44,20 @@ def test_formula_by_hand_one_global_norm() -> None:
     assert math.isclose(float(grad_norm([a, b])), 2.0, rel_tol=1e-15)
 
 
+def test_at_the_threshold_the_formula_leaves_g_alone_unlike_clip_grad_norm() -> None:
+    """min(1, theta/||g||) = 1 at ||g|| = theta; clip_grad_norm_'s theta/(||g|| + 1e-6) < 1 is
+    why the scaling is ours (the hand-computed result, then torch's differing one)."""
+    ours = nn.Parameter(torch.zeros(3, dtype=torch.float64))
+    ours.grad = torch.tensor([3.0, 0.0, 4.0], dtype=torch.float64)  # ||g|| = 5 = theta
+    theirs = nn.Parameter(torch.zeros(3, dtype=torch.float64))
+    theirs.grad = ours.grad.clone()
+    assert float(clip_gradients([ours], 5.0)) == 5.0
+    assert ours.grad.tolist() == [3.0, 0.0, 4.0]  # bit for bit
+    torch.nn.utils.clip_grad_norm_([theirs], 5.0)
+    assert theirs.grad[0].item() == pytest.approx(3.0 * 5.0 / (5.0 + 1e-6), rel=1e-15)
+    assert theirs.grad[0].item() < 3.0
+
+
 def test_below_threshold_untouched_and_none_only_measures() -> None:
     a = nn.Parameter(torch.zeros(2, dtype=torch.float64))
     a.grad = torch.tensor([0.3, 0.4], dtype=torch.float64)

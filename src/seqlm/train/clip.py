@@ -1,8 +1,10 @@
 """Gradient clipping as the seed writes it: g <- min(1, theta / ||g||) g, one norm over ALL params.
 
 The norm is ``torch.nn.utils.get_total_norm`` (what ``clip_grad_norm_`` computes and returns);
-the scaling is the seed's factor min(1, theta/||g||) exactly -- ``clip_grad_norm_`` divides by
-||g|| + 1e-6 instead -- and ||g|| is returned as measured BEFORE clipping, for the logs.
+the scaling is ours on purpose: ``clip_grad_norm_`` multiplies by theta / (||g|| + 1e-6), which
+shrinks every clipped step a little more than the formula and scales a gradient whose norm is
+exactly theta. We apply min(1, theta/||g||) exactly (tests/train/test_clip.py checks it by hand)
+and return ||g|| as measured BEFORE clipping, for the logs.
 """
 
 from __future__ import annotations
