@@ -36,8 +36,6 @@ LAYERS: list[set[str]] = [
 # as one is fixed, so the entry goes with the fix.
 SERIES = "series helper (issue 11): the neural forecasters train through seqlm.train"
 EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("seqlm.train.lm", "seqlm.apps.lm"): "core: forwarding module for code written before the "
-                                         "move of the LM glue to seqlm.apps.lm",
     ("seqlm.series.models.fit", "seqlm.train"): SERIES,
     ("seqlm.series.models.fit", "seqlm.train.config"): SERIES,
     ("seqlm.series.models.mlp", "seqlm.train.tasks"): SERIES,
