@@ -1,5 +1,6 @@
 """Typed errors for bad input: the API raises them, the CLI prints one line and exits 2."""
 
+import math
 import numbers
 
 
@@ -25,9 +26,47 @@ def require_positive(name: str, value: int | float) -> None:
         raise ConfigError(f"{name} must be a positive number, got {value!r}")
 
 
-def require_int(name: str, value: object, low: int = 1) -> int:
-    """``value`` as an int if it is an integer (not a bool) >= ``low``, else ConfigError."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
-        what = "a positive integer" if low == 1 else f"an integer >= {low}"
+def require_int(name: str, value: object, low: int | None = 1) -> int:
+    """``value`` as an int if it is an integer (not a bool) >= ``low`` (None: any), else
+    ConfigError."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or (low is not None and value < low)):
+        what = ("an integer" if low is None else "a positive integer" if low == 1
+                else f"an integer >= {low}")
         raise ConfigError(f"{name} must be {what}, got {value!r}")
     return int(value)
+
+
+def require_number(name: str, value: object, low: float | None = None,
+                   high: float | None = None, *, strict: bool = False,
+                   finite: bool = True) -> float:
+    """``value`` as a float if it is a real number (not a bool), finite unless ``finite`` is
+    False, >= ``low`` (> when ``strict``) and <= ``high``; else ConfigError."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    x = float(value) if ok else math.nan  # type: ignore[arg-type]
+    if ok and finite:
+        ok = math.isfinite(x)
+    elif ok:
+        ok = x == x  # NaN is never a number we accept
+    if ok and low is not None:
+        ok = x > low if strict else x >= low
+    if ok and high is not None:
+        ok = x <= high
+    if not ok:
+        what = "a finite number" if finite else "a number"
+        if low is not None:
+            what += f" {'>' if strict else '>='} {low:g}"
+        if high is not None:
+            what += f"{' and' if low is not None else ''} <= {high:g}"
+        raise ConfigError(f"{name} must be {what}, got {value!r}")
+    return x
+
+
+def require_fraction(name: str, value: object, *, closed: bool = False) -> float:
+    """``value`` as a float if it is a number in [0, 1) ([0, 1] when ``closed``): a dropout
+    rate, a share of the data, an interpolation weight; else ConfigError."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+    x = float(value) if ok else math.nan  # type: ignore[arg-type]
+    if not (0.0 <= x <= 1.0 if closed else 0.0 <= x < 1.0):
+        raise ConfigError(f"{name} must be in [0, 1{']' if closed else ')'}, got {value!r}")
+    return x

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from seqlm.errors import ConfigError, SeqlmError
+from seqlm.errors import ConfigError, SeqlmError, require_int, require_number
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -228,13 +228,9 @@ def coerce(name: str, value: Any, hint: Any) -> Any:
             raise ConfigError(f"{name} must be true or false, got {value!r}")
         return value
     if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{name} must be an integer, got {value!r}")
-        return value
+        return require_int(name, value, low=None)
     if hint is float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{name} must be a number, got {value!r}")
-        return float(value)
+        return require_number(name, value, finite=False)
     if hint is str:
         if not isinstance(value, str):
             raise ConfigError(f"{name} must be a string, got {value!r}")

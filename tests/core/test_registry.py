@@ -103,14 +103,3 @@ def test_values_register_with_their_own_error_type() -> None:
         reg["b"]
     with pytest.raises(ConfigError, match="has no config class"):
         reg.build("a")
-
-
-def test_require_int_is_the_one_integer_check() -> None:
-    from seqlm.errors import require_int
-
-    assert require_int("n", 3) == 3 and require_int("n", 0, low=0) == 0
-    for bad in (True, 2.0, "3", 0, -1, None):
-        with pytest.raises(ConfigError, match="n must be a positive integer"):
-            require_int("n", bad)
-    with pytest.raises(ConfigError, match="k must be an integer >= 0"):
-        require_int("k", -1, low=0)

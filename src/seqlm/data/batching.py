@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 
 if TYPE_CHECKING:
     import torch
@@ -34,10 +34,8 @@ Strategy = Literal["random", "sequential"]
 
 
 def _check(n_tokens: int, batch_size: int, num_steps: int) -> None:
-    if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size <= 0:
-        raise ConfigError(f"batch size must be a positive integer, got {batch_size!r}")
-    if isinstance(num_steps, bool) or int(num_steps) != num_steps or num_steps <= 0:
-        raise ConfigError(f"number of steps must be a positive integer, got {num_steps!r}")
+    require_int("batch size", batch_size)
+    require_int("number of steps", num_steps)
     need = (batch_size + 1) * num_steps + 1
     if n_tokens < need:
         raise DataError(

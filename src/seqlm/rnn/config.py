@@ -15,7 +15,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from seqlm.errors import ConfigError, require_int
+from seqlm.errors import ConfigError, require_fraction, require_int
 from seqlm.registry import config_to_dict, make_config
 
 NONLINEARITIES = ("tanh", "relu")
@@ -25,8 +25,7 @@ COMMON = frozenset({"num_hiddens", "vocab_size", "input_size", "embed_size", "ou
 
 
 def _fraction(name: str, value: float) -> None:
-    if not 0.0 <= value < 1.0:
-        raise ConfigError(f"{name} must be in [0, 1), got {value!r}")
+    require_fraction(name, value)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from seqlm.core.lm import LanguageModel
-from seqlm.errors import ConfigError, require_int
+from seqlm.errors import ConfigError, require_int, require_number
 from seqlm.rnn.lm import RNNLM
 from seqlm.rnn.state import State, detach_state
 
@@ -44,9 +44,7 @@ class DynamicEval(LanguageModel):
     def __init__(self, lm: RNNLM, lr: float = 1e-3, segment: int = 50, decay: float = 0.0
                  ) -> None:
         for name, value in (("lr", lr), ("decay", decay)):
-            if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
-                raise ConfigError(f"dynamic evaluation {name} must be a finite number >= 0, "
-                                  f"got {value!r}")
+            require_number(f"dynamic evaluation {name}", value, 0.0)
         if decay > 1:
             raise ConfigError(f"dynamic evaluation decay must be <= 1, got {decay!r}")
         require_int("segment", segment)

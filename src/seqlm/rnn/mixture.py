@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from seqlm.core.lm import LanguageModel
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_fraction
 
 
 def _same(name: str, a: Any, b: Any) -> None:
@@ -53,9 +53,7 @@ class Interpolated(LanguageModel):
 
     @staticmethod
     def _check_lam(lam: float) -> float:
-        if not (isinstance(lam, int | float) and 0.0 <= lam <= 1.0):
-            raise ConfigError(f"the interpolation weight must be in [0, 1], got {lam!r}")
-        return float(lam)
+        return require_fraction("the interpolation weight", lam, closed=True)
 
     def _both(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         lp1 = np.asarray(self.first.token_logprobs(text), dtype=np.float64)

@@ -7,11 +7,9 @@ most likely tokens and/or the smallest set of most likely tokens whose probabili
 
 from __future__ import annotations
 
-import math
-
 import torch
 
-from seqlm.errors import ConfigError, require_int
+from seqlm.errors import ConfigError, require_int, require_number
 
 STRATEGIES = ("greedy", "sample")
 
@@ -22,13 +20,11 @@ def check_sampling(
     """Raise ConfigError for an unknown strategy or an out-of-range setting."""
     if strategy not in STRATEGIES:
         raise ConfigError(f"unknown strategy {strategy!r}; use greedy or sample")
-    ok = isinstance(temperature, int | float) and not isinstance(temperature, bool)
-    if not ok or not math.isfinite(temperature) or temperature <= 0:
-        raise ConfigError(f"temperature must be a finite number > 0, got {temperature!r}")
+    require_number("temperature", temperature, 0.0, strict=True)
     if top_k is not None:
         require_int("top_k", top_k)
-    if top_p is not None and not (isinstance(top_p, int | float) and 0 < top_p <= 1):
-        raise ConfigError(f"top_p must be in (0, 1], got {top_p!r}")
+    if top_p is not None:
+        require_number("top_p", top_p, 0.0, 1.0, strict=True)
 
 
 def next_token_probs(

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 import torch
 
-from seqlm.errors import ConfigError, require_int
+from seqlm.errors import ConfigError, require_int, require_number
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 PRECISIONS = ("fp32", "bf16")
 
 
-def _finite(name: str, value: Any, low: float = 0.0, strict: bool = False) -> None:
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if not ok or value < low or (strict and value == low):
-        op = ">" if strict else ">="
-        raise ConfigError(f"{name} must be a finite number {op} {low}, got {value!r}")
-
+def _finite(name: str, value: Any, strict: bool = False) -> None:
+    """ConfigError unless ``value`` is a finite number >= 0 (> 0 when ``strict``)."""
+    require_number(name, value, 0.0, strict=strict)
 
 
 @dataclass

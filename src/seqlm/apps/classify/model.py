@@ -11,7 +11,7 @@ from torch import nn
 
 from seqlm.apps.common.encoder import EncoderConfig, EncoderOptions, SequenceEncoder
 from seqlm.apps.common.registry import MODELS
-from seqlm.errors import ConfigError
+from seqlm.errors import require_fraction, require_int
 from seqlm.registry import config_to_dict
 
 
@@ -34,11 +34,8 @@ class ClassifierConfig(ModelOptions):
 
     def __post_init__(self) -> None:
         self.encoder_config()  # validates the encoder part
-        if isinstance(self.num_classes, bool) or not isinstance(self.num_classes, int) \
-                or self.num_classes < 2:
-            raise ConfigError(f"num_classes must be an integer >= 2, got {self.num_classes!r}")
-        if not 0.0 <= self.head_dropout < 1.0:
-            raise ConfigError(f"head_dropout must be in [0, 1), got {self.head_dropout!r}")
+        require_int("num_classes", self.num_classes, 2)
+        require_fraction("head_dropout", self.head_dropout)
 
     def encoder_config(self) -> EncoderConfig:
         names = {f.name for f in fields(EncoderConfig)}

@@ -23,7 +23,7 @@ from seqlm.apps.common import (
 from seqlm.apps.common.registry import MODELS
 from seqlm.apps.common.text import unseen_tokens
 from seqlm.data import Vocab
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 
 
 class Classifier:
@@ -73,8 +73,7 @@ class Classifier:
 
     def predict(self, texts: Sequence[str], top: int = 1) -> list[list[tuple[str, float]]]:
         """The ``top`` most probable classes of each text with their probabilities."""
-        if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-            raise ConfigError(f"top must be a positive integer, got {top!r}")
+        require_int("top", top)
         probs = self.probabilities(texts)
         best = np.argsort(-probs, axis=1, kind="stable")[:, : min(top, len(self.labels))]
         return [[(self.labels.labels[j], float(p[j])) for j in row]

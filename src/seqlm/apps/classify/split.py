@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_fraction
 
 
 def _shares(counts: np.ndarray, total: int) -> np.ndarray:
@@ -35,8 +35,7 @@ def stratified_split(labels: Sequence[int] | np.ndarray, valid_frac: float, test
     """Index arrays (train, valid, test), each sorted; classes keep their proportions."""
     y = np.asarray(labels, dtype=np.int64)
     for name, f in (("valid fraction", valid_frac), ("test fraction", test_frac)):
-        if not isinstance(f, (int, float)) or not 0.0 <= f < 1.0 or math.isnan(f):
-            raise ConfigError(f"{name} must be in [0, 1), got {f!r}")
+        require_fraction(name, f)
     if valid_frac + test_frac >= 1.0:
         raise ConfigError(f"valid + test fractions must leave training data, got "
                           f"{valid_frac} + {test_frac}")

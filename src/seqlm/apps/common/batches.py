@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from seqlm.apps.common.padding import pad_batch
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 
 SAMPLINGS = ("shuffle", "balanced", "sequential")
 LABEL_PAD = -100  # torch's cross-entropy ignore_index
@@ -36,12 +36,10 @@ class LabelledBatches:
             raise DataError(f"{len(seqs)} sequences but {len(labels)} labels")
         if not len(seqs):
             raise DataError("no examples to batch")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-            raise ConfigError(f"batch size must be a positive integer, got {batch_size!r}")
+        require_int("batch size", batch_size)
         if sampling not in SAMPLINGS:
             raise ConfigError(f"unknown sampling {sampling!r}; use {', '.join(SAMPLINGS)}")
-        if isinstance(bucket, bool) or not isinstance(bucket, int) or bucket < 0:
-            raise ConfigError(f"bucket must be an integer >= 0, got {bucket!r}")
+        require_int("bucket", bucket, 0)
         self.seqs = [np.asarray(s, dtype=np.int64) for s in seqs]
         self.per_token = not np.isscalar(labels[0]) and np.ndim(labels[0]) == 1
         self.labels = ([np.asarray(y, dtype=np.int64) for y in labels] if self.per_token

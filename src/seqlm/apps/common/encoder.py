@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from seqlm.apps.common.padding import last_step, length_mask, reverse_padded
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_fraction, require_int
 from seqlm.rnn.base import SequenceModel
 
 POOLS = ("last", "mean", "max")
@@ -61,23 +61,15 @@ class EncoderConfig(EncoderOptions):
         vectors = not isinstance(self.input_size, bool) and isinstance(self.input_size, int) \
             and self.input_size > 0 and self.vocab_size == 0 and self.embed_size == 0
         for name in ("input_size",) if vectors else ("vocab_size",):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+            require_int(name, getattr(self, name))
         if not vectors and self.input_size != 0:
             raise ConfigError("give token ids (vocab_size) or vectors (input_size with "
                               "vocab_size 0 and embed_size 0), not both")
         for name in ("num_hiddens", "num_layers"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
-        if isinstance(self.embed_size, bool) or not isinstance(self.embed_size, int) \
-                or self.embed_size < 0:
-            raise ConfigError(f"embed_size must be an integer >= 0, got {self.embed_size!r}")
+            require_int(name, getattr(self, name))
+        require_int("embed_size", self.embed_size, 0)
         for name in ("dropout", "weight_drop"):
-            value = getattr(self, name)
-            if not isinstance(value, (int, float)) or not 0.0 <= value < 1.0:
-                raise ConfigError(f"{name} must be in [0, 1), got {value!r}")
+            require_fraction(name, getattr(self, name))
         if not self.pools or any(p not in POOLS for p in self.pools) \
                 or len(set(self.pools)) != len(self.pools):
             raise ConfigError(f"pool must be a '+'-joined subset of {', '.join(POOLS)}, "

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from seqlm.apps.common.batches import LABEL_PAD
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_fraction
 
 
 class LabelTask:
@@ -29,8 +29,7 @@ class LabelTask:
 
     def __init__(self, weight: torch.Tensor | None = None, ignore_index: int = LABEL_PAD,
                  label_smoothing: float = 0.0) -> None:
-        if not 0.0 <= label_smoothing < 1.0:
-            raise ConfigError(f"label smoothing must be in [0, 1), got {label_smoothing!r}")
+        require_fraction("label smoothing", label_smoothing)
         self.weight = weight
         self.ignore_index = ignore_index
         self.label_smoothing = float(label_smoothing)

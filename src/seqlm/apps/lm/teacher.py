@@ -24,7 +24,7 @@ from tqdm.auto import tqdm
 
 from seqlm.data import SeqDataLoader
 from seqlm.data.vocab import Vocab
-from seqlm.errors import ConfigError, require_int
+from seqlm.errors import ConfigError, require_int, require_number
 from seqlm.ngram import NgramLM
 from seqlm.ngram.encode import Encoded
 from seqlm.ngram.memory import available_bytes
@@ -34,8 +34,7 @@ Batch = tuple[torch.Tensor, torch.Tensor, torch.Tensor]
 
 def _check_weights(alpha: float, decay: float) -> None:
     for name, v in (("alpha", alpha), ("alpha decay", decay)):
-        if isinstance(v, bool) or not isinstance(v, int | float) or not 0.0 <= v <= 1.0:
-            raise ConfigError(f"distillation {name} must be in [0, 1], got {v!r}")
+        require_number(f"distillation {name}", v, 0.0, 1.0)
 
 
 def _check_teacher(order: int, folds: int, estimator: str) -> None:

@@ -17,7 +17,7 @@ import torch
 
 from seqlm.apps.tag.sentences import Sentence
 from seqlm.apps.tag.vocab import IGNORE, TagVocabs
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,7 @@ class TagBatches:
 
     def __init__(self, data: Sequence[Encoded], vocabs: TagVocabs, batch_size: int = 32,
                  shuffle: bool = True, seed: int = 0, pool: int = 50) -> None:
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
-            raise ConfigError(f"batch size must be a positive integer, got {batch_size!r}")
+        require_int("batch size", batch_size)
         if not data:
             raise ConfigError("no sentences to batch")
         self.data, self.vocabs = list(data), vocabs

@@ -19,7 +19,7 @@ import numpy as np
 from seqlm.apps.translate import tokenize as _tokenizers  # noqa: F401  (registers en_words...)
 from seqlm.apps.translate.pairs import Pair, dedupe, read_pairs, split_pairs
 from seqlm.data import Vocab, get_tokenizer
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.registry import config_to_dict, make_config
 
 PAD, BOS, EOS = "<pad>", "<bos>", "<eos>"
@@ -51,9 +51,7 @@ class DataConfig:
         get_tokenizer(self.src_tokenizer)
         get_tokenizer(self.tgt_tokenizer)
         for name in ("src_min_freq", "tgt_min_freq", "split_seed"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{name} must be an integer >= 0, got {value!r}")
+            require_int(name, getattr(self, name), 0)
         if self.valid_frac + self.test_frac >= 1:
             raise ConfigError("valid and test fractions must leave pairs to train on")
 

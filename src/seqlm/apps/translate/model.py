@@ -25,7 +25,7 @@ from torch import nn
 
 from seqlm.apps.common import EncoderConfig, SequenceEncoder, length_mask
 from seqlm.apps.translate.attention import AdditiveAttention
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_fraction, require_int
 from seqlm.registry import Registry, config_to_dict, make_config
 
 ATTENTIONS = ("additive", "none")
@@ -56,12 +56,8 @@ class Seq2SeqConfig:
             raise ConfigError(f"unknown attention {self.attention!r}; use {', '.join(ATTENTIONS)}")
         for name in ("src_vocab", "tgt_vocab", "embed", "hidden", "layers"):
             value = getattr(self, name)
-            low = 0 if name.endswith("vocab") else 1
-            if isinstance(value, bool) or not isinstance(value, int) or value < low:
-                raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
-        if isinstance(self.dropout, bool) or not isinstance(self.dropout, (int, float)) \
-                or not 0.0 <= self.dropout < 1.0:
-            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout!r}")
+            require_int(name, value, 0 if name.endswith("vocab") else 1)
+        require_fraction("dropout", self.dropout)
         self.encoder_config()  # an unknown cell kind fails here
 
     def encoder_config(self) -> EncoderConfig:

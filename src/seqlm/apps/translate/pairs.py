@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import DataError, require_fraction
 
 Pair = tuple[str, str]
 
@@ -59,8 +59,7 @@ def split_pairs(pairs: Sequence[Pair], valid_frac: float = 0.05, test_frac: floa
                 seed: int = 0) -> tuple[list[Pair], list[Pair], list[Pair]]:
     """A seeded random (train, valid, test) split; valid/test get round(frac * n) pairs each."""
     for name, frac in (("valid fraction", valid_frac), ("test fraction", test_frac)):
-        if not 0.0 <= frac < 1.0:
-            raise ConfigError(f"{name} must be in [0, 1), got {frac!r}")
+        require_fraction(name, frac)
     n = len(pairs)
     n_valid, n_test = round(valid_frac * n), round(test_frac * n)
     if n - n_valid - n_test < 1:

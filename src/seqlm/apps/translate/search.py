@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from seqlm.apps.translate.model import Seq2Seq, select_state
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 
 
 @dataclass
@@ -49,8 +49,7 @@ class SearchConfig:
     max_len_b: int = 10
 
     def __post_init__(self) -> None:
-        if isinstance(self.beam, bool) or not isinstance(self.beam, int) or self.beam < 1:
-            raise ConfigError(f"beam size must be an integer >= 1, got {self.beam!r}")
+        require_int("beam size", self.beam)
         if not 0.0 <= self.alpha <= 10.0:
             raise ConfigError(f"length-normalisation alpha must be in [0, 10], got {self.alpha!r}")
         if not 0.0 <= self.max_len_a <= 100.0 or self.max_len_b < 1:

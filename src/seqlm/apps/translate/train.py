@@ -25,7 +25,7 @@ import torch
 from seqlm.apps.translate.batches import PairBatches
 from seqlm.apps.translate.data import DataConfig, Vocabs
 from seqlm.apps.translate.model import Seq2Seq, Seq2SeqConfig
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 from seqlm.registry import config_to_dict, make_config
 from seqlm.train import CheckpointError, LanguageModelTask, TrainConfig, Trainer, TrainResult
 from seqlm.train.checkpoint import load_checkpoint
@@ -46,9 +46,7 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "bucket"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+            require_int(name, getattr(self, name))
         if self.cpu_limit_s is not None and not self.cpu_limit_s > 0:
             raise ConfigError(f"CPU limit must be > 0 seconds, got {self.cpu_limit_s!r}")
 
