@@ -258,7 +258,8 @@ def main() -> None:
         first = res.history[0]["valid_ppl"]
         test_ppl = lm.perplexity(test).ppl  # sentence mode, every sentence from a zero state
         running = running_perplexity(lm.model, data, test_ids, device=str(device))
-        print(f"trained {len(res.history)} epochs in {minutes:.1f} min ({res.stopped})")
+        part = " and part of the next" if res.final.get("partial") else ""  # a time limit
+        print(f"trained {len(res.history)} epochs{part} in {minutes:.1f} min ({res.stopped})")
         rows.append(benchutil.Row("valid ppl after 1 epoch (example: 214.4)", first, 214.4, "ppl",
                                   higher_is_better=False))
         target = 115.0 if args.model == "lstm" else 141.2

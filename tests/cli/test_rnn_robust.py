@@ -104,3 +104,18 @@ def test_resume_applies_what_may_change_and_refuses_the_rest(run: Path, capsys) 
     ckpt = torch.load(out / "last.pt", weights_only=True)
     assert ckpt["epoch"] == 2 and ckpt["train_config"]["lr"] == 0.25
     assert ckpt["history"][-1]["lr"] == 0.25
+
+
+def test_a_time_limit_mid_epoch_says_so_and_resume_continues_it(run: Path, capsys) -> None:
+    out = run / "limit"
+    capsys.readouterr()
+    assert _train(run, out, "--time-limit", "1e-9") == 0
+    said = capsys.readouterr().out
+    assert "time limit reached in epoch 1 after 1 of " in said
+    assert "batches (a partial epoch, not counted;" in said
+    assert "--resume continues this epoch" in said
+    ckpt = torch.load(out / "last.pt", weights_only=True)
+    assert ckpt["epoch"] == 0 and ckpt["in_progress"]["batches_done"] == 1
+    assert main(["rnn", "train", "--out", str(out), "--resume", "--time-limit", "0",
+                 "--no-progress"]) == 0
+    assert torch.load(out / "last.pt", weights_only=True)["epoch"] == 1

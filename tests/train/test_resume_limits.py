@@ -1,4 +1,4 @@
-"""Resume: damaged checkpoints, leftovers of a killed write, a new learning rate."""
+"""Resume after a time limit (mid-epoch, exact), damaged checkpoints, leftovers, a new lr."""
 
 from __future__ import annotations
 
@@ -21,6 +21,45 @@ def trainer(out: Path | None, **cfg: Any) -> Trainer:
     config = TrainConfig(**{"epochs": 2, "lr": 0.5, "progress": False, **cfg})
     return Trainer(TinyLM(), LanguageModelTask(), train, StreamBatches(corpus(60), 2, 5),
                    config, out=out)
+
+
+def test_a_time_limit_mid_epoch_is_not_an_epoch_and_resume_continues_it(tmp_path: Path) -> None:
+    full = trainer(None)
+    full.fit()
+    first = trainer(tmp_path, time_limit_s=1e-9)  # stops after the first step
+    res = first.fit()
+    assert res.stopped == "time_limit" and res.history == []
+    assert res.final["epoch"] == 0 and res.final["batches_done"] == 1 and res.final["partial"]
+    assert res.final["batches_total"] == len(first.train_batches)  # type: ignore[arg-type]
+    ckpt = load_checkpoint(tmp_path / "last.pt")
+    assert ckpt["in_progress"]["batches_done"] == 1 and ckpt["epoch"] == 0
+    again = trainer(tmp_path)
+    res2 = again.fit(resume=tmp_path / "last.pt")
+    assert [r["epoch"] for r in res2.history] == [1, 2]
+    for a, b in zip(again.model.parameters(), full.model.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=0)  # exactly the uninterrupted run
+    assert res2.history[-1]["valid_loss"] == full.history[-1]["valid_loss"]
+
+
+def test_a_requested_epoch_end_counts_the_cut_epoch(tmp_path: Path) -> None:
+    """What a fixed budget (the tagger's CPU budget) asks for: the epoch ends at this step as
+    a whole one, evaluated and checkpointed, nothing left to resume."""
+    t = trainer(tmp_path, epochs=5)
+    t.on_step = lambda tr, step: tr.request_epoch_end() if step == 3 else None
+    res = t.fit()
+    assert res.stopped == "time_limit" and len(res.history) == 1
+    assert res.history[0]["step"] == 3 and res.final is not None and "partial" not in res.final
+    ckpt = load_checkpoint(tmp_path / "last.pt")
+    assert ckpt["epoch"] == 1 and ckpt["in_progress"] is None
+    assert (tmp_path / "best.pt").is_file()
+
+
+def test_a_time_limit_on_the_last_batch_ends_a_whole_epoch(tmp_path: Path) -> None:
+    t = trainer(None, time_limit_s=3600.0)
+    last = len(t.train_batches)  # type: ignore[arg-type]
+    t.on_step = lambda tr, step: setattr(tr.cfg, "time_limit_s", 1e-9) if step == last else None
+    res = t.fit()
+    assert res.stopped == "time_limit" and len(res.history) == 1 and res.history[0]["step"] == last
 
 
 @pytest.mark.parametrize(("key", "value", "says"), [

@@ -119,7 +119,8 @@ def train(
     epochs: int = common.bounded_int(None, "--epochs", lo=1, hi=1_000_000,
                               help="Epochs in all, counting those already done [10]."),
     time_limit: float = common.bounded_float(0.0, "--time-limit", hi=1e9,
-                                      help="Stop after N seconds of training (0 = off)."),
+                                      help="Stop after N seconds of training (0 = off); "
+                                           "a stop mid-epoch is resumed mid-epoch."),
     log_interval: int = common.bounded_int(50, "--log-interval", lo=1,
                                     help="Steps per gradient-norm log."),
     resume: bool = typer.Option(False, "--resume",
@@ -168,13 +169,14 @@ def train(
         run = run_config(o)
     seed_everything(run.seed, o["threads"])
     _, result = train_run(run, out, resume=o["resume"], on_epoch=_epoch_line, log=echo)
-    if result.stopped == "interrupted":
-        ppl = result.final.get("valid_ppl", math.nan)
-        why = "interrupted"
-        echo(f"{why} in epoch {result.final['epoch'] + 1} after "
-             f"{result.final['batches_done']} batches (step {result.final['step']}): "
-             f"checkpoint {result.checkpoint}, validation perplexity now {ppl:.3f}; "
-             f"--resume continues this epoch")
+    final = result.final
+    if final.get("partial"):  # Ctrl-C or the time limit cut an epoch
+        why = "interrupted" if result.stopped == "interrupted" else "time limit reached"
+        of = f" of {final['batches_total']}" if final.get("batches_total") else ""
+        echo(f"{why} in epoch {final['epoch'] + 1} after {final['batches_done']}{of} batches "
+             f"(a partial epoch, not counted; step {final['step']}): checkpoint "
+             f"{result.checkpoint}, validation perplexity now "
+             f"{final.get('valid_ppl', math.nan):.3f}; --resume continues this epoch")
     else:
         echo(f"stopped: {result.stopped}; checkpoints {out}/last.pt and {out}/best.pt; "
              f"log {out}/epochs.csv; plots {out}/ppl.png, {out}/grad_norm.png")

@@ -4,8 +4,9 @@ Per minibatch: start from a fresh state (random batching) or the previous batch'
 its graph cut (sequential batching = truncated BPTT); mean loss; backward; measure ||g|| and
 clip it to theta; optimiser step. Per epoch: evaluate, anneal the rate on a plateau, stop
 early, write the CSV logs and a checkpoint. Ctrl-C finishes the current step, saves a
-checkpoint that resumes exactly (even mid-epoch) and still evaluates. NaN/inf stops the run
-before anything is written, so the last good checkpoint stays intact.
+checkpoint that resumes exactly (even mid-epoch) and still evaluates; so does a time limit
+reached mid-epoch (a partial epoch: not counted, ``--resume`` continues it). NaN/inf stops the
+run before anything is written, so the last good checkpoint stays intact.
 """
 
 from __future__ import annotations
@@ -119,7 +120,9 @@ class TrainResult:
     ``history``: one dict per completed epoch (the CSV rows); ``intervals``: one dict per
     logging interval (gradient norm before clipping, fraction of clipped steps);
     ``stopped``: completed | early_stop | time_limit | interrupted;
-    ``final``: the evaluation made after an interruption or time limit (else the last epoch's).
+    ``final``: the last epoch's row, or, when an interruption or time limit cut an epoch, the
+    evaluation of the model as it is with ``partial`` true, ``batches_done`` and
+    ``batches_total`` (None when the batches have no length) of epoch ``epoch + 1``.
     """
 
     history: list[dict[str, Any]] = field(default_factory=list)
@@ -192,7 +195,9 @@ class Trainer:
         self.history: list[dict[str, Any]] = []
         self.intervals: list[dict[str, Any]] = []
         self._stop_requested = False
+        self._epoch_end_requested = False
         self._in_progress: dict[str, Any] | None = None
+        self._batches_total: int | None = None  # of the epoch in progress (None: no length)
         self.bf16 = False  # bf16 autocast in use (set by fit after a probe)
         self._tb: Any = None  # TensorBoard writer: None = not tried yet, False = unavailable
         self._tb_intervals = 0
@@ -201,6 +206,13 @@ class Trainer:
     def request_stop(self) -> None:
         """Ask the loop to stop after the current step, as Ctrl-C does (save, then evaluate)."""
         self._stop_requested = True
+
+    def request_epoch_end(self) -> None:
+        """Stop after the current step with the epoch in progress counted as a whole one
+        (evaluated, scheduled, checkpointed as at any epoch end; ``stopped="time_limit"``):
+        for a fixed budget, where the model at the budget's end matters more than resuming
+        the epoch (the tagger's CPU budget, :class:`seqlm.apps.tag.budget.CpuBudget`)."""
+        self._epoch_end_requested = True
 
     @property
     def metric(self) -> str:
@@ -218,13 +230,14 @@ class Trainer:
             remove_leftovers(self.out)  # temp files of a writer killed mid-write
         self.dist.decorrelate_rng()  # under DDP: one dropout stream per rank
         self.bf16 = self.cfg.precision == "bf16" and self._bf16_works()
-        self._stop_requested = False
+        self._stop_requested = self._epoch_end_requested = False
         result = TrainResult()
         t_start = time.perf_counter()
         with self._sigint_stops():
             while self.epoch < self.cfg.epochs:
                 stopped = self._train_epoch(t_start)
-                if stopped == "interrupted":  # mid-epoch: --resume continues it
+                if stopped in ("interrupted", "time_limit"):  # a partial epoch: not counted,
+                    # --resume continues it batch for batch
                     result.checkpoint = self._save("last.pt", in_progress=self._in_progress)
                     if self.out is not None and self.dist.is_main:
                         self._write_logs()  # the intervals so far
@@ -233,7 +246,7 @@ class Trainer:
                     break
                 self._end_epoch()
                 result.final = self.history[-1]
-                if stopped == "time_limit":
+                if stopped == "epoch_cut":  # a limit at the epoch's last batch, or a budget
                     result.stopped = "time_limit"
                     break
                 if (self.cfg.early_stop_patience is not None
@@ -328,7 +341,8 @@ class Trainer:
 
     # ---------------------------------------------------------------- the loop
     def _train_epoch(self, t_start: float) -> str:
-        """One pass over the training batches; returns done | time_limit | interrupted."""
+        """One pass over the training batches; returns done | interrupted | time_limit (both
+        mid-epoch: a partial epoch) | epoch_cut (stop, counting the epoch as done)."""
         from tqdm.auto import tqdm
 
         loader, cfg, model = self.train_batches, self.cfg, self.model
@@ -391,22 +405,27 @@ class Trainer:
                     self.on_step(self, self.step)
                 limit = cfg.time_limit_s
                 over = limit is not None and time.perf_counter() - t_start > limit
-                stop, over = self.dist.any(self._stop_requested, over)  # all ranks agree
+                stop, over, cut = self.dist.any(self._stop_requested, over,
+                                                self._epoch_end_requested)  # all ranks agree
                 if stop:
                     status = "interrupted"
+                    break
+                if cut or (over and total is not None and done >= total):
+                    status = "epoch_cut"
                     break
                 if over:
                     status = "time_limit"
                     break
         finally:
             bar.close()
-        if status == "interrupted":
+        self._batches_total = total
+        if status in ("interrupted", "time_limit"):
             self._in_progress = {
                 "loader_at_start": at_start, "batches_done": done,
                 "state": self.dist.global_state(detach(state)) if carry else None,
                 "acc": vars(acc).copy(), "iacc": vars(iacc).copy(),
             }
-        if iacc.steps and status != "interrupted":
+        if iacc.steps and status not in ("interrupted", "time_limit"):
             self.intervals.append(self._interval_row(epoch, iacc))
         return status
 
@@ -488,12 +507,14 @@ class Trainer:
 
     def _final_eval(self) -> dict[str, Any]:
         """After Ctrl-C or the time limit, mid-epoch: the model as it is now, on the validation
-        data (or nothing); ``batches_done`` of epoch ``epoch + 1``."""
-        done = (self._in_progress or {}).get("batches_done", 0)
+        data (or nothing); a partial epoch, ``batches_done`` of epoch ``epoch + 1``."""
+        row = {"epoch": self.epoch, "step": self.step, "partial": True,
+               "batches_done": (self._in_progress or {}).get("batches_done", 0),
+               "batches_total": self._batches_total}
         if self.valid_batches is None:
-            return {"epoch": self.epoch, "step": self.step, "batches_done": done}
+            return row
         loss = self._evaluate_valid()
-        return {"epoch": self.epoch, "step": self.step, "batches_done": done, "valid_loss": loss,
+        return {**row, "valid_loss": loss,
                 f"valid_{self.metric}": self.task.metric(loss) if math.isfinite(loss) else loss}
 
     def _evaluate_valid(self) -> float:

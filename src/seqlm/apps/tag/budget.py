@@ -2,8 +2,9 @@
 
 ``time.process_time()`` counts the CPU this process used (all its threads), not the time it
 waited for a core. Passed as the Trainer's ``on_step``, :class:`CpuBudget` ends the epoch in
-progress once the budget is spent, exactly as ``time_limit_s`` does for wall time: the model is
-evaluated and checkpointed as at any epoch end.
+progress once the budget is spent (``Trainer.request_epoch_end``): the cut epoch counts as a
+whole one, and the model is evaluated and checkpointed as at any epoch end. (A wall-clock
+``time_limit_s`` instead pauses the epoch, for ``--resume`` to continue it.)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from seqlm.errors import require_positive
 
 
 class CpuBudget:
-    """``on_step`` hook: after ``seconds`` of process CPU time, stop as a time limit does."""
+    """``on_step`` hook: after ``seconds`` of process CPU time, end the epoch and stop."""
 
     def __init__(self, seconds: float, start: float | None = None) -> None:
         require_positive("CPU budget", seconds)
@@ -28,6 +29,4 @@ class CpuBudget:
 
     def __call__(self, trainer: Any, step: int) -> None:
         if self.used > self.seconds:
-            # the loop checks cfg.time_limit_s right after this hook: a tiny limit (set on the
-            # config object the loop holds) ends the epoch at this step
-            trainer.cfg.time_limit_s = 1e-9
+            trainer.request_epoch_end()  # the cut epoch counts as a whole one (not resumed)
