@@ -23,7 +23,7 @@ import torch
 from torch import nn
 
 from seqlm.apps.common import EncoderConfig, SequenceEncoder
-from seqlm.errors import ConfigError, require_fraction, require_int
+from seqlm.errors import ConfigError
 
 WORD_CELLS = ("rnn", "gru", "lstm", "rnn_scratch", "gru_scratch", "lstm_scratch")
 
@@ -52,9 +52,11 @@ class TaggerConfig:
                                   f"use one of {', '.join(WORD_CELLS)}")
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.type in ("int", int):
-                require_int(f.name, v)
-        require_fraction("dropout", self.dropout)
+            if f.type in ("int", int) and (isinstance(v, bool) or not isinstance(v, int)
+                                          or v <= 0):
+                raise ConfigError(f"{f.name} must be a positive integer, got {v!r}")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout!r}")
         if not 0.0 <= self.word_dropout < 1e6:
             raise ConfigError(f"word dropout must be >= 0, got {self.word_dropout!r}")
 
