@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from seqlm.apps.tag import Sentence, TaggerConfig, tag_data
+from seqlm.apps.tag import Sentence, Tagger, TaggerConfig, tag_data
 from seqlm.apps.tag.batches import collate, encode
 from seqlm.apps.tag.task import TaggingTask
 from seqlm.apps.tag.train import build_tagger
@@ -107,5 +107,17 @@ def test_config_is_checked_and_round_trips() -> None:
         TaggerConfig(10, 5, 3, cell="transformer")
     with pytest.raises(ConfigError, match="hidden must be a positive integer"):
         TaggerConfig(10, 5, 3, hidden=0)
-    with pytest.raises(ConfigError, match="unknown tagger settings"):
+    with pytest.raises(ConfigError, match="unknown TaggerConfig setting"):
         TaggerConfig.from_dict({**cfg.to_dict(), "colour": 1})
+    with pytest.raises(ConfigError, match="hidden"):
+        TaggerConfig.from_dict({**cfg.to_dict(), "hidden": "12"})
+
+
+def test_tagger_is_a_registered_application_model() -> None:
+    from seqlm.apps.common.registry import MODELS
+
+    assert MODELS["tagger"] is Tagger and MODELS.entry("tagger").config is TaggerConfig
+    model = MODELS.build("tagger", {"num_words": 10, "num_chars": 5, "num_tags": 3,
+                                    "hidden": 6, "char_hidden": 4, "word_embed": 4})
+    assert isinstance(model, Tagger) and model.decoder.out_features == 3
+    assert model.cfg == TaggerConfig.from_dict(model.config)

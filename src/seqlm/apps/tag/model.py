@@ -23,7 +23,9 @@ import torch
 from torch import nn
 
 from seqlm.apps.common import EncoderConfig, SequenceEncoder
+from seqlm.apps.common.registry import MODELS
 from seqlm.errors import ConfigError
+from seqlm.registry import make_config
 
 WORD_CELLS = ("rnn", "gru", "lstm", "rnn_scratch", "gru_scratch", "lstm_scratch")
 
@@ -65,13 +67,11 @@ class TaggerConfig:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TaggerConfig:
+        """The typed config from :meth:`to_dict`'s dict (unknown keys, wrong types refused)."""
         d = dict(d)
         if d.pop("kind", "tagger") != "tagger":
             raise ConfigError("not a tagger configuration")
-        unknown = set(d) - {f.name for f in fields(cls)}
-        if unknown:
-            raise ConfigError(f"unknown tagger settings: {', '.join(sorted(unknown))}")
-        return cls(**d)
+        return make_config(cls, d)
 
     def char_encoder(self) -> EncoderConfig:
         """The spelling encoder: char ids -> [->h_last ; <-h_first]."""
@@ -85,6 +85,7 @@ class TaggerConfig:
                              num_hiddens=self.hidden, dropout=self.dropout)
 
 
+@MODELS.register("tagger", config=TaggerConfig)
 class Tagger(nn.Module):
     """Per-token tagger over words and characters (see the module docstring)."""
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import torch
 
+from seqlm.apps.common.registry import MODELS
 from seqlm.apps.tag.batches import Encoded, TagBatches, collate, encode
 from seqlm.apps.tag.evaluate import TagScores, score_tags
 from seqlm.apps.tag.model import Tagger, TaggerConfig
@@ -88,7 +89,7 @@ def load_tagger(path: str | os.PathLike[str], device: str = "cpu"
         raise CheckpointError(f"{path} is a seqlm checkpoint but not of a tagger")
     try:
         vocabs = TagVocabs.from_dict(ckpt.get("vocab"))
-        model = Tagger(TaggerConfig.from_dict(conf))
+        model = MODELS.build("tagger", TaggerConfig.from_dict(conf))
         model.load_state_dict(ckpt["model_state"])
         if ckpt.get("average_state"):
             average = WeightAverage(model, float(ckpt["average_state"]["decay"]))
