@@ -70,3 +70,15 @@ def require_fraction(name: str, value: object, *, closed: bool = False) -> float
     if not (0.0 <= x <= 1.0 if closed else 0.0 <= x < 1.0):
         raise ConfigError(f"{name} must be in [0, 1{']' if closed else ')'}, got {value!r}")
     return x
+
+
+def first_line(exc: BaseException, limit: int = 200) -> str:
+    """The first line of ``exc``'s message (its type name if empty) for a one-line error; longer
+    than ``limit``, it is cut at a word boundary and ends with " ..." (never cut mid-word)."""
+    text = next((line.strip() for line in str(exc).splitlines() if line.strip()),
+                type(exc).__name__)
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 4]
+    space = head.rfind(" ")
+    return text if space <= 0 else head[:space].rstrip() + " ..."

@@ -7,7 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from seqlm.errors import ConfigError, require_fraction, require_int, require_number
+from seqlm.errors import (
+    ConfigError,
+    first_line,
+    require_fraction,
+    require_int,
+    require_number,
+)
 
 
 def test_require_int_is_the_one_integer_check() -> None:
@@ -44,3 +50,15 @@ def test_require_fraction_is_half_open_unless_closed() -> None:
             require_fraction("dropout", bad)
     with pytest.raises(ConfigError, match=r"w must be in \[0, 1\], got 1.5"):
         require_fraction("w", 1.5, closed=True)
+
+
+def test_first_line_cuts_at_a_word_boundary_or_not_at_all() -> None:
+    words = [f"w{i:03d}" for i in range(80)]  # 399 characters: "w000 w001 ... w079"
+    cut = first_line(RuntimeError(" ".join(words) + "\nsecond line"), 120)
+    assert len(cut) <= 120 and cut.endswith(" ...")
+    kept = cut.removesuffix(" ...").split(" ")
+    assert kept == words[: len(kept)] and len(kept) == 23  # whole words only, as many as fit
+    assert first_line(RuntimeError("short\nmore")) == "short"
+    assert first_line(KeyError()) == "KeyError" and first_line(ValueError("\n  \nx")) == "x"
+    one_word = "a" * 300
+    assert first_line(ValueError(one_word), 120) == one_word  # never cut mid-word

@@ -18,6 +18,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from seqlm.errors import first_line
 from seqlm.train.batches import to_device
 
 
@@ -45,8 +46,7 @@ def bf16_failure(model: nn.Module, task: Any, batch: Any, device: torch.device) 
         out.loss_sum.backward()
         return None
     except RuntimeError as exc:
-        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        return first[:160]
+        return first_line(exc, 160)
     finally:
         del probe
         random.setstate(rng[0])

@@ -27,6 +27,7 @@ import torch
 from torch import nn
 
 from seqlm.core.state import detach
+from seqlm.errors import first_line
 from seqlm.train import distributed
 from seqlm.train.average import WeightAverage
 from seqlm.train.batches import to_device
@@ -310,8 +311,7 @@ class Trainer:
             if self.average is not None and ckpt.get("average_state"):
                 self.average.load_state_dict(ckpt["average_state"])
         except (RuntimeError, KeyError, ValueError, TypeError, IndexError) as exc:
-            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise CheckpointError(f"{path} does not fit this model: {first[:200]}") from None
+            raise CheckpointError(f"{path} does not fit this model: {first_line(exc)}") from None
         saved_lr = (ckpt.get("train_config") or {}).get("lr")
         if saved_lr is not None and saved_lr != self.cfg.lr:  # a new --lr on resume applies
             for group in self.optimizer.param_groups:

@@ -23,7 +23,7 @@ from seqlm.apps.common import (
 from seqlm.apps.common.registry import MODELS
 from seqlm.apps.common.text import unseen_tokens
 from seqlm.data import Vocab
-from seqlm.errors import ConfigError, DataError, require_int
+from seqlm.errors import ConfigError, DataError, first_line, require_int
 
 
 class Classifier:
@@ -53,7 +53,7 @@ class Classifier:
             level = str(extra["settings"]["level"])
         except (RuntimeError, KeyError, TypeError, ValueError) as exc:
             raise CheckpointError(f"{path} does not rebuild its classifier: "
-                                  f"{str(exc)[:200]}") from None
+                                  f"{first_line(exc)}") from None
         if not isinstance(model, SequenceClassifier):
             raise CheckpointError(f"{path} holds a {type(model).__name__}, not a classifier")
         return cls(model.to(resolve_device(device)), vocab, labels, level)

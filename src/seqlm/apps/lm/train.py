@@ -17,6 +17,7 @@ from seqlm.apps.lm.data import LMData, level_settings
 from seqlm.apps.lm.teacher import Distillation, TeacherBatches
 from seqlm.data import SeqDataLoader, Vocab
 from seqlm.data.conventions import BOS
+from seqlm.errors import first_line
 from seqlm.rnn import RNNLM, build_model
 from seqlm.train.average import WeightAverage
 from seqlm.train.batches import StreamBatches
@@ -118,7 +119,7 @@ def load_lm(path: str | os.PathLike[str], device: str = "cpu") -> tuple[Any, dic
             average.copy_to(model)
         voc = Vocab.from_dict(vocab)
     except (RuntimeError, KeyError, ValueError, TypeError) as exc:
-        raise CheckpointError(f"{path} does not rebuild its model: {str(exc)[:200]}") from None
+        raise CheckpointError(f"{path} does not rebuild its model: {first_line(exc)}") from None
     mode, tok = level_settings(extra["level"])
     lm = RNNLM(model.to(dev), voc, mode=mode, tokenizer=tok)  # type: ignore[arg-type]
     return lm, ckpt

@@ -23,7 +23,7 @@ from seqlm.apps.translate.pairs import Pair
 from seqlm.apps.translate.search import Hypothesis, SearchConfig, beam_search, greedy
 from seqlm.apps.translate.tokenize import joiner
 from seqlm.apps.translate.train import RunConfig
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, first_line
 from seqlm.train import CheckpointError, load_checkpoint, resolve_device
 
 MAX_SOURCE = 256
@@ -63,7 +63,7 @@ class Translator:
             model = MODELS.build(str(saved.pop("kind", "seq2seq")), saved)
             model.load_state_dict(ckpt["model_state"])
         except (RuntimeError, KeyError, ValueError, TypeError, DataError, ConfigError) as exc:
-            raise CheckpointError(f"{path} does not rebuild its model: {str(exc)[:200]}") from None
+            raise CheckpointError(f"{path} does not rebuild its model: {first_line(exc)}") from None
         return cls(model.to(dev), vocabs, run.data)
 
     # ------------------------------------------------------------------ reading
