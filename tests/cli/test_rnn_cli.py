@@ -46,6 +46,18 @@ def test_train_writes_checkpoint_logs_plots(char_run: Path,
     assert len(rows) == 1 and 1.0 < float(rows[0]["valid_ppl"]) < 40
 
 
+def test_eval_and_score_show_progress_unless_told_not_to(
+        char_run: Path, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ck = str(char_run / "last.pt")
+    capsys.readouterr()
+    for verb in (["eval", ck, "--data", str(corpus)], ["score", ck, "the fire"]):
+        assert main(["rnn", *verb]) == 0
+        shown = capsys.readouterr()
+        assert "scoring:" in shown.err and "scoring" not in shown.out
+        assert main(["rnn", *verb, "--no-progress"]) == 0
+        assert "scoring" not in capsys.readouterr().err
+
+
 def test_eval_matches_training_log_scale(char_run: Path, corpus: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()

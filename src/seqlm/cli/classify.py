@@ -9,14 +9,13 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import (
+    DeviceOption,
     JsonOption,
     OverwriteOption,
     ProgressOption,
     ResumeOption,
-    ScoreDeviceOption,
     SeedOption,
     ThreadsOption,
-    TrainDeviceOption,
     bounded_float,
     bounded_int,
     echo,
@@ -146,7 +145,7 @@ def train(
                                help="Validate and keep a moving average of the weights."),
     resume: bool = ResumeOption,
     overwrite: bool = OverwriteOption,
-    device: str = TrainDeviceOption,
+    device: str = DeviceOption,
     progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -197,7 +196,7 @@ def evaluate(
                                   help="Confusion-matrix PNG [beside the checkpoint: "
                                        "confusion.png]."),
     json_out: bool = JsonOption,
-    device: str = ScoreDeviceOption,
+    device: str = DeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -232,7 +231,7 @@ def predict(
                                     help="More checkpoints to average with (repeatable)."),
     top: int = bounded_int(1, "--top", lo=1, hi=10**6, help="Show the N most probable classes."),
     json_out: bool = JsonOption,
-    device: str = ScoreDeviceOption,
+    device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """The most probable classes of each text, with their probabilities."""

@@ -57,11 +57,15 @@ JsonOption = typer.Option(False, "--json", help="Print one JSON object instead o
 OverwriteOption = typer.Option(
     False, "--overwrite", help="Replace an existing run folder instead of refusing."
 )
-# The options every application's train / eval / predict verb shares (classify, tag, translate).
 ResumeOption = typer.Option(False, "--resume", help="Continue from OUT/last.pt exactly.")
-ProgressOption = typer.Option(True, "--progress/--no-progress")
-TrainDeviceOption = typer.Option("auto", "--device", help="auto, cpu or cuda.")
-ScoreDeviceOption = typer.Option("cpu", "--device", help="auto, cpu or cuda.")
+# One vocabulary across the groups (issue 12; tests/cli/test_vocabulary.py): every verb that
+# runs a neural model takes --device, default auto (a CUDA GPU when there is one, else the
+# CPU), whether it trains or scores; every verb that trains or scores a corpus takes
+# --progress/--no-progress, on by default (bars on stderr, gone when done).
+DeviceOption = typer.Option("auto", "--device",
+                            help="auto (a CUDA GPU when there is one), cpu or cuda.")
+ProgressOption = typer.Option(True, "--progress/--no-progress",
+                              help="Progress bars on stderr while training or scoring.")
 
 
 def seed_everything(seed: int, threads: int | None = None) -> None:

@@ -128,8 +128,7 @@ def train(
                                      "--time-limit, --patience, --lr, --log-interval, "
                                      "--device, --precision and --progress may change."),
     overwrite: bool = OverwriteOption,
-    device: str = typer.Option("auto", "--device",
-                               help="auto (a CUDA GPU when there is one), cpu or cuda."),
+    device: str = common.DeviceOption,
     precision: str = typer.Option("fp32", "--precision",
                                   help="fp32, or bf16 autocast for the training passes."),
     ema: float = common.bounded_float(0.0, "--ema", hi=1.0,
@@ -145,8 +144,7 @@ def train(
     distill_folds: int = common.bounded_int(10, "--distill-folds", lo=1, hi=1000,
                                       help="Teacher cross-fitting folds (1 = a leaky "
                                            "teacher that counted every label)."),
-    progress: bool = typer.Option(True, "--progress/--no-progress",
-                                  help="Show progress bars (training and validation)."),
+    progress: bool = common.ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
     config: Path = ConfigOption,
@@ -182,19 +180,20 @@ def train(
              f"log {out}/epochs.csv; plots {out}/ppl.png, {out}/grad_norm.png")
 
 
-def _load(checkpoint: Path, device: str) -> tuple[Any, str]:
-    """The RNNLM of a checkpoint and the normalisation preset its text needs."""
+def _load(checkpoint: Path, device: str, progress: bool = False) -> tuple[Any, str]:
+    """The RNNLM of a checkpoint (``progress``: bars while it scores) and the normalisation
+    preset its text needs."""
     from seqlm.apps.lm import load_lm
     from seqlm.train.checkpoint import check_finite_weights
 
     lm, ckpt = load_lm(checkpoint, device=device)
     check_finite_weights(lm.model.state_dict(), checkpoint)  # NaN weights: one line, not nan
+    lm.progress = progress
     return lm, str((ckpt.get("extra") or {}).get("preset", "raw"))
 
 
 CkptArg = typer.Argument(..., help="A checkpoint written by 'seqlm rnn train' (last.pt/best.pt).")
-DeviceOption = typer.Option("auto", "--device",
-                            help="auto (a CUDA GPU when there is one), cpu or cuda.")
+DeviceOption = common.DeviceOption
 
 
 @app.command("eval")
@@ -223,6 +222,7 @@ def evaluate(
     dynamic_rms_split: str = typer.Option(None, "--dynamic-rms-split",
                                           help="Its split (e.g. train)."),
     device: str = DeviceOption,
+    progress: bool = common.ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -240,7 +240,7 @@ def evaluate(
         raise ConfigError("--lam, --tune-data and --tune-split need --mix")
     if mix is not None and (lam is None) == (tune_data is None):
         raise ConfigError("with --mix give either --lam or --tune-data (to tune the weight)")
-    lm, preset = _load(checkpoint, device)
+    lm, preset = _load(checkpoint, device, progress)
     if (dynamic_rms or dynamic_decay) and not dynamic_lr:
         raise ConfigError("--dynamic-rms and --dynamic-decay need --dynamic-lr")
     if dynamic_lr:
@@ -257,7 +257,7 @@ def evaluate(
         return
     from seqlm.rnn import Interpolated
 
-    other = _load_other(mix, device)
+    other = _load_other(mix, device, progress)
     mixed = Interpolated(lm, other, lam if lam is not None else 0.5)
     if tune_data is not None:
         mixed.fit(_read(tune_data, tune_split, preset))
@@ -266,10 +266,10 @@ def evaluate(
     echo(f"mixture, lam={mixed.lam:.4f} {mixed.perplexity(text)}")
 
 
-def _load_other(path: Path, device: str) -> Any:
+def _load_other(path: Path, device: str, progress: bool = False) -> Any:
     """The second model of a mixture: a .pt checkpoint is an RNN, anything else an n-gram."""
     if path.suffix == ".pt":
-        return _load(path, device)[0]
+        return _load(path, device, progress)[0]
     from seqlm.ngram import load
 
     return load(path)
@@ -317,12 +317,13 @@ def score(
     texts: list[str] = typer.Argument(..., help="Sentences (word level) or texts to score."),
     full: bool = typer.Option(False, "--full", help="Per-token log10 probabilities too."),
     device: str = DeviceOption,
+    progress: bool = common.ProgressOption,
 ) -> None:
     """log10 probability of each text (sentence mode: from <s>, with </s>; as KenLM).
 
     Example: seqlm rnn score runs/tm/best.pt "the time machine" --full
     """
-    lm, preset = _load(checkpoint, device)
+    lm, preset = _load(checkpoint, device, progress)
     for text in texts:
         t = _normalised(preset, text)
         echo(f"{lm.score(t):.4f}\t{text}")

@@ -11,12 +11,11 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import (
+    DeviceOption,
     ProgressOption,
     ResumeOption,
-    ScoreDeviceOption,
     SeedOption,
     ThreadsOption,
-    TrainDeviceOption,
     echo,
     seed_everything,
 )
@@ -82,7 +81,7 @@ def train(
     cpu_limit: float = typer.Option(0.0, "--cpu-limit",
                                     help="Stop after N seconds of process CPU time (0 = off)."),
     resume: bool = ResumeOption,
-    device: str = TrainDeviceOption,
+    device: str = DeviceOption,
     progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -141,7 +140,7 @@ def evaluate(
     column: str = typer.Option(None, "--column", help="upos or xpos [the model's]."),
     fmt: str = FormatOption,
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
-    device: str = ScoreDeviceOption,
+    device: str = DeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -170,7 +169,7 @@ def predict(
     checkpoint: Path = CkptArg,
     texts: list[str] = typer.Argument(..., help="Tokenised sentences (words separated by "
                                                 "spaces), or - to read one a line from stdin."),
-    device: str = ScoreDeviceOption,
+    device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """Tag sentences: prints word/TAG pairs, one sentence a line."""

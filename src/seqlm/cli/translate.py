@@ -9,14 +9,13 @@ from typing import Any
 import typer
 
 from seqlm.cli.common import (
+    DeviceOption,
     JsonOption,
     OverwriteOption,
     ProgressOption,
     ResumeOption,
-    ScoreDeviceOption,
     SeedOption,
     ThreadsOption,
-    TrainDeviceOption,
     bounded_float,
     bounded_int,
     echo,
@@ -89,7 +88,7 @@ def train(
                                      "pass N seconds of process CPU time (0 = off)."),
     resume: bool = ResumeOption,
     overwrite: bool = OverwriteOption,
-    device: str = TrainDeviceOption,
+    device: str = DeviceOption,
     progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
@@ -148,7 +147,7 @@ def evaluate(
     beam: int = BeamOption,
     alpha: float = AlphaOption,
     as_json: bool = JsonOption,
-    device: str = ScoreDeviceOption,
+    device: str = DeviceOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -179,7 +178,7 @@ def predict(
     alpha: float = AlphaOption,
     attention: str = typer.Option(None, "--attention", help="Write the attention heat map "
                                   "(source tokens x output tokens) of ONE sentence here (PNG)."),
-    device: str = ScoreDeviceOption,
+    device: str = DeviceOption,
     seed: int = SeedOption,
 ) -> None:
     """Translate a sentence (or stdin, one a line: a blank line gives a blank line)."""

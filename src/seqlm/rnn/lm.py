@@ -9,7 +9,8 @@ and are still predicted. Generation warms the state up on the prefix first (the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import torch
@@ -29,7 +30,10 @@ class RNNLM(LanguageModel):
 
     ``batch_size`` sentences (sorted by length) are scored together; long sequences are run in
     chunks of ``chunk`` steps with the state carried, so a whole corpus fits in memory.
+    ``progress``: a progress bar on stderr over those chunks while scoring (off by default).
     """
+
+    progress: bool = False
 
     def __init__(
         self,
@@ -73,15 +77,27 @@ class RNNLM(LanguageModel):
         n_context = [len(u.context) for u in todo]
         out: list[np.ndarray] = [np.empty(0)] * len(seqs)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-        for start in range(0, len(order), self.batch_size):
-            group = order[start : start + self.batch_size]
-            scored = self._logprobs_batch([seqs[i] for i in group])
-            for i, lp in zip(group, scored, strict=True):
-                out[i] = lp[n_context[i] - 1 :]
+        groups = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+        bar = self._bar(sum(-(-(len(seqs[g[-1]]) - 1) // self.chunk) for g in groups))
+        try:
+            for group in groups:
+                scored = self._logprobs_batch([seqs[i] for i in group], bar.update)
+                for i, lp in zip(group, scored, strict=True):
+                    out[i] = lp[n_context[i] - 1 :]
+        finally:
+            bar.close()
         return np.concatenate(out)
 
+    def _bar(self, chunks: int) -> Any:
+        """A tqdm bar over ``chunks`` forward passes, shown only when ``progress`` is on."""
+        from tqdm.auto import tqdm
+
+        return tqdm(total=chunks, desc="scoring", unit="chunk", leave=False,
+                    disable=not self.progress, dynamic_ncols=True)
+
     @torch.no_grad()
-    def _logprobs_batch(self, seqs: Sequence[np.ndarray]) -> list[np.ndarray]:
+    def _logprobs_batch(self, seqs: Sequence[np.ndarray],
+                        done: Callable[[int], object] | None = None) -> list[np.ndarray]:
         """ln p(x_{t+1} | x_1..x_t) for t = 1..len-1 of each sequence (right-padded batch)."""
         lengths = [len(s) - 1 for s in seqs]
         width = max(lengths)
@@ -101,6 +117,8 @@ class RNNLM(LanguageModel):
                 # ln softmax(O)_y = O_y - logsumexp(O), without a second vocabulary-wide copy
                 target = logits.gather(-1, Y.unsqueeze(-1)).squeeze(-1)
                 pieces.append((target - torch.logsumexp(logits, dim=-1)).double())
+                if done is not None:
+                    done(1)
         finally:
             self.model.train(was_training)
         table = torch.cat(pieces, dim=1).cpu().numpy()
