@@ -24,7 +24,7 @@ from torch import nn
 
 from seqlm.apps.common import EncoderConfig, SequenceEncoder
 from seqlm.apps.common.registry import MODELS
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_fraction, require_int, require_number
 from seqlm.registry import make_config
 
 WORD_CELLS = ("rnn", "gru", "lstm", "rnn_scratch", "gru_scratch", "lstm_scratch")
@@ -54,13 +54,10 @@ class TaggerConfig:
                                   f"use one of {', '.join(WORD_CELLS)}")
         for f in fields(self):
             v = getattr(self, f.name)
-            if f.type in ("int", int) and (isinstance(v, bool) or not isinstance(v, int)
-                                          or v <= 0):
-                raise ConfigError(f"{f.name} must be a positive integer, got {v!r}")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout!r}")
-        if not 0.0 <= self.word_dropout < 1e6:
-            raise ConfigError(f"word dropout must be >= 0, got {self.word_dropout!r}")
+            if f.type in ("int", int):
+                require_int(f.name, v)
+        require_fraction("dropout", self.dropout)
+        require_number("word dropout", self.word_dropout, 0.0, 1e6)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "tagger", **asdict(self)}
