@@ -23,8 +23,9 @@ from seqlm.series.models import (
 from seqlm.series.models.registry import SERIES, canonical
 from seqlm.series.transform import Differencing
 
-MODELS = ("auto", "naive", "seasonal_naive", "linear_ar", "mlp", "latent")
-PARTS = ("blend", "preprocessed", "hybrid_ar", "direct_ar", "ensemble")  # saved, not fitted
+MODELS = ("auto", "naive", "seasonal_naive", "linear_ar", "ets", "arima", "mlp", "latent")
+# parts of other models: saved and loaded, not fitted by name
+PARTS = ("blend", "preprocessed", "hybrid_ar", "direct_ar", "ensemble", "boxcox")
 
 
 def parse_tau(text: str | int) -> int | str:

@@ -10,8 +10,9 @@ import importlib
 from typing import Any
 
 _WHERE = {
-    "AutoConfig": "auto", "AutoForecaster": "auto", "AutoregressiveMLP": "mlp",
-    "Blend": "blend", "DirectAR": "direct", "EnsembleForecaster": "ensemble",
+    "ARIMA": "arima", "AutoConfig": "auto", "AutoForecaster": "auto",
+    "AutoregressiveMLP": "mlp", "Blend": "blend", "BoxCox": "boxcox", "DirectAR": "direct",
+    "ETS": "ets", "EnsembleForecaster": "ensemble",
     "Forecaster": "base", "HybridAR": "hybrid", "LatentRNNForecaster": "latent",
     "LinearAR": "linear_ar", "MarkovForecaster": "base", "NaiveForecaster": "baselines",
     "NeuralSettings": "fit", "Preprocessed": "preprocessed",

@@ -2,12 +2,15 @@
 
 1. season m: given (or from the time index's frequency), else the ACF peak (stattests);
 2. level/trend/season: KPSS decides d (or detrending when the trend test passes), the seasonal
-   strength F_S >= 0.64 decides D; the other candidates are also scored on validation and replace
-   the tests' choice only when they beat it by more than 5%;
-3. lags: AIC over 1..max_lags (>= 2m + 1 for a seasonal series) on the transformed series;
-4. multi-step strategy: recursive or direct, on validation;
-5. a neural residual (Zhang's hybrid, global or per-window normalisation) with a weight alpha
-   in {0, .25, .5, .75, 1} picked on validation: alpha = 0 is the linear model alone;
+   strength F_S >= 0.64 decides D;
+3. candidates: linear AR (lags by AIC up to max(12, 2m + 1)) on every preprocessing, recursive
+   and direct; ETS (form by AICc); seasonal ARIMA (orders by AIC, d and D from step 2); ETS and
+   ARIMA again on the Box-Cox scale (lambda by Guerrero) when the values are positive;
+4. each candidate scored by rolling-origin validation over the last ``valid`` share, cut into
+   ``folds`` refits (every horizon h = 1..H weighted alike); the tests' AR preprocessing wins
+   ties within 5%; the forecast is the mean of the k best, k <= 6 chosen on the same errors;
+5. a neural residual (Zhang's hybrid on the best AR, global or per-window normalisation, weight
+   alpha picked on validation) replaces the mean for the first steps where it is better;
 6. prediction intervals from the validation residuals of each horizon;
 then the chosen pipeline is refitted on all the values. ``choices`` records every decision.
 """
@@ -22,16 +25,23 @@ import numpy as np
 from seqlm.errors import ConfigError, DataError
 from seqlm.series import stattests
 from seqlm.series.data import as_values
+from seqlm.series.models.arima import ARIMA
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.blend import Blend
+from seqlm.series.models.boxcox import BoxCox, guerrero
 from seqlm.series.models.direct import DirectAR
+from seqlm.series.models.ets import ETS
 from seqlm.series.models.hybrid import HybridAR
 from seqlm.series.models.preprocessed import Preprocessed
 from seqlm.series.models.registry import from_record, record, register
+from seqlm.series.models.validation import balanced_rmse, cv_errors, frozen, rmse
+from seqlm.series.models.validation import errors as _errors
+from seqlm.series.models.validation import per_h as _per_h
 from seqlm.series.transform import Differencing
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
-COMBINE = 3  # the linear forecast is the mean of the 3 best candidates on validation
+COMBINE = 3  # combine="top": the mean of the 3 best candidates on validation
+MAX_COMBINE = 6  # combine="cv": the mean of the k <= 6 best, k chosen on validation
 MARGIN = 0.05  # a candidate must beat the tests' preprocessing by 5% on validation
 NEURAL_GAIN = 0.01  # the nets must improve the validation error by 1%
 MIN_WINDOWS = 200  # fewer training windows: the nets overfit, auto stays linear
@@ -50,11 +60,14 @@ class AutoConfig:
     members: int = 5
     hidden: int = 32
     valid: float = 0.25
+    folds: int = 3
+    classical: bool = True
+    combine: str = "cv"
     seed: int = 0
     notes: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("horizon", "members", "hidden"):
+        for name in ("horizon", "members", "hidden", "folds"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ConfigError(f"{name} must be a positive integer, got {v!r}")
@@ -69,34 +82,11 @@ class AutoConfig:
 def valid_rmse(model: Forecaster, y: np.ndarray, start: int, horizon: int) -> float:
     """RMSE pooled over origins o >= start and h = 1..horizon with target o + h - 1 < len(y)."""
     origins = np.arange(max(start, model.min_history), len(y))
-    if not len(origins):
-        return float("inf")
-    err = _errors(model, y, origins, horizon)
-    vals = err[~np.isnan(err)]
-    if not len(vals) or not np.all(np.isfinite(vals)):
-        return float("inf")
-    return float(np.sqrt(np.mean(vals**2)))
-
-
-def _per_h(err: np.ndarray) -> np.ndarray:
-    """RMSE of each column (horizon) over its observed targets."""
-    return np.array([np.sqrt(np.mean(col[~np.isnan(col)] ** 2)) if np.any(~np.isnan(col))
-                     else np.inf for col in err.T])
+    return rmse(_errors(model, y, origins, horizon)) if len(origins) else float("inf")
 
 
 def _key(diff: Differencing, detrend: bool) -> str:
     return ("detrend, " if detrend else "") + diff.describe()
-
-
-def _errors(model: Forecaster, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
-    """(origins, horizon) target - forecast, NaN where the target lies past the data."""
-    paths = model.predict_paths(y, origins, horizon)
-    idx = origins[:, None] + np.arange(horizon)
-    ok = idx < len(y)
-    err = np.full(paths.shape, np.nan)
-    err[ok] = y[idx[ok]] - paths[ok]
-    err[ok & ~np.isfinite(err)] = np.inf
-    return err
 
 
 @register("auto")
@@ -138,16 +128,17 @@ class AutoForecaster(Forecaster):
         m = self._season(y[:start], c)
         tested = self._tests(y[:start], m, c)
         ranked = self._linear(y, start, m, tested, c)
-        members = [model for _, model in ranked[:COMBINE]]
+        members = self._members(ranked, c)
         c["combined"] = [model.name for model in members]
         blend = Blend(members)
-        short, steps = self._neural(y, start, ranked[0][1], blend, c)
+        best_ar = self._best_ar(ranked)
+        c["lags"], c["preprocess"] = best_ar.inner.tau, best_ar.describe()  # type: ignore[attr-defined]
+        short, steps = self._neural(y, start, best_ar, blend, c)
         chosen = Blend(members, short, steps)
         err = _errors(chosen, y, np.arange(max(start, chosen.min_history), len(y)), cfg.horizon)
         self.residuals = [[float(e) for e in col[np.isfinite(col)]] for col in err.T]
         c["valid_rmse"] = round(valid_rmse(chosen, y, start, cfg.horizon), 6)
-        self.model = Blend([self._refit_copy(mm) for mm in members],
-                           None if short is None else self._refit_copy(short), steps).fit(y)
+        self.model = frozen(chosen).fit(y)
         c["model"] = self.model.name
         self.choices = c
         return self
@@ -183,48 +174,80 @@ class AutoForecaster(Forecaster):
         c["preprocess_tests"] = _key(Differencing(d, D, m or 1), detrend)
         return Differencing(d, D, m or 1), detrend
 
-    def _linear(self, y: np.ndarray, start: int, m: int | None,
-                tested: tuple[Differencing, bool],
-                c: dict[str, Any]) -> list[tuple[float, Preprocessed]]:
-        """Linear AR(AIC) on every preprocessing (and direct on the tests' one), ranked by their
-        validation error; the tests' choice wins ties within MARGIN."""
-        part = y[:start]
+    def _candidates(self, part: np.ndarray, m: int | None,
+                    tested: tuple[Differencing, bool]) -> dict[str, Forecaster]:
+        """Unfitted candidates: linear AR(AIC) on every preprocessing (direct too on the tests'
+        one), ETS (form by AICc), seasonal ARIMA (orders by AIC, d and D from the tests), and
+        the last two on the Box-Cox scale (lambda by Guerrero) when every value is positive."""
         cands = [tested] + [(Differencing(d, D, m or 1), False) for d in (0, 1)
                             for D in ((0, 1) if m else (0,))] + [(Differencing(), True)]
         strategies = ("recursive", "direct") if self.config.strategy == "auto" else (
             self.config.strategy,)
-        scored: dict[str, tuple[float, Preprocessed]] = {}
+        out: dict[str, Forecaster] = {}
         for i, (diff, det) in enumerate(cands):
             for strategy in strategies if i == 0 else strategies[:1]:
                 key = _key(diff, det) + ("" if strategy == "recursive" else ", direct")
-                if key in scored:
-                    continue
-                try:
-                    model = self._build(diff, det, strategy,
-                                        self._max_lags(part, diff, m)).fit(part)
-                except DataError:
-                    continue
-                score = valid_rmse(model, y, start, self.config.horizon)
-                if key == c["preprocess_tests"]:
-                    score *= 1 - MARGIN
-                scored[key] = (score, model)
-        if not scored:
-            raise DataError(f"auto: {len(part)} values are too few for any AR candidate")
-        c["candidates_valid_rmse"] = {k: round(float(v[0]), 6) for k, v in scored.items()}
-        ranked = sorted(scored.values(), key=lambda sm: sm[0])
-        best = ranked[0][1]
-        c["lags"] = best.inner.tau  # type: ignore[attr-defined]
-        c["preprocess"] = best.describe()
-        return [(s, self._fixed(mm)) for s, mm in ranked if np.isfinite(s)] or ranked[:1]
+                out.setdefault(key, self._build(diff, det, strategy,
+                                                self._max_lags(part, diff, m)))
+        if not self.config.classical:
+            return out
+        d = max(tested[0].d, int(tested[1]))
 
-    def _fixed(self, model: Preprocessed) -> Preprocessed:
-        """The candidate with its AIC lag order fixed (so a refit keeps the order)."""
-        inner = model.inner
-        if isinstance(inner, DirectAR):
-            inner.lags = inner.tau
-        elif isinstance(inner, HybridAR):
-            inner.linear.select, inner.linear.name = False, f"linear-ar({inner.tau})"
-        return model
+        def classical() -> dict[str, Forecaster]:
+            return {"ets": ETS("auto", "auto", m), "arima": ARIMA("aic", d, tested[0].D, m or 1)}
+
+        out |= classical()
+        if np.all(part > 0):
+            lam = guerrero(part, m or 1)
+            out |= {f"box-cox({lam:g}) {k}": BoxCox(v, lam, m or 1)
+                    for k, v in classical().items()}
+        return out
+
+    def _linear(self, y: np.ndarray, start: int, m: int | None,
+                tested: tuple[Differencing, bool],
+                c: dict[str, Any]) -> list[tuple[float, Forecaster]]:
+        """Every candidate scored by rolling-origin validation over ``folds`` refits, ranked;
+        the tests' AR preprocessing wins ties within MARGIN."""
+        part = y[:start]
+        scored: dict[str, tuple[float, Forecaster]] = {}
+        self._cv: dict[int, np.ndarray] = {}
+        for key, model in self._candidates(part, m, tested).items():
+            try:
+                err, fitted = cv_errors(model, y, start, self.config.horizon, self.config.folds)
+            except DataError:
+                continue
+            score = balanced_rmse(err)
+            if key == c["preprocess_tests"]:
+                score *= 1 - MARGIN
+            scored[key] = (score, fitted)
+            self._cv[id(fitted)] = err
+        if not scored:
+            raise DataError(f"auto: {len(part)} values are too few for any candidate")
+        c["candidates_valid_rmse"] = {k: round(float(v[0]), 6) for k, v in scored.items()}
+        c["candidates_fitted"] = {k: v[1].name for k, v in scored.items()}
+        ranked = sorted(scored.values(), key=lambda sm: sm[0])
+        return [sm for sm in ranked if np.isfinite(sm[0])] or ranked[:1]
+
+    def _members(self, ranked: list[tuple[float, Forecaster]],
+                 c: dict[str, Any]) -> list[Forecaster]:
+        """The COMBINE best candidates (combine="top"), or the k <= MAX_COMBINE best whose mean
+        has the lowest rolling-origin validation RMSE (combine="cv")."""
+        if self.config.combine == "top":
+            return [model for _, model in ranked[:COMBINE]]
+        errs = [self._cv[id(model)] for _, model in ranked[:MAX_COMBINE]]
+        scores = [balanced_rmse(np.mean(errs[:k], axis=0)) for k in range(1, len(errs) + 1)]
+        c["combine_valid_rmse"] = [round(v, 6) for v in scores]
+        k = int(np.argmin(scores)) + 1
+        return [model for _, model in ranked[:k]]
+
+    def _best_ar(self, ranked: list[tuple[float, Forecaster]]) -> Preprocessed:
+        """The best-ranked recursive linear AR (the base of the neural hybrid)."""
+        ars = [mm for _, mm in ranked if isinstance(mm, Preprocessed)
+               and isinstance(mm.inner, HybridAR)]
+        if not ars:
+            raise DataError("auto: no linear AR candidate could be fitted")
+        best = ars[0]
+        return best
 
     def _max_lags(self, part: np.ndarray, diff: Differencing, m: int | None) -> int:
         want = self.config.max_lags or max(12, 2 * (m or 0) + 1)
@@ -270,17 +293,6 @@ class AutoForecaster(Forecaster):
         hyb.alpha = alpha
         c["neural"] = f"hybrid ({hyb.norm} normalisation, alpha={alpha}) for h <= {steps}"
         return chosen, steps
-
-    def _refit_copy(self, model: Preprocessed) -> Preprocessed:
-        """An unfitted copy with every choice fixed (lags, nets' step counts)."""
-        inner = model.inner
-        if isinstance(inner, DirectAR):
-            new: Forecaster = DirectAR(inner.tau, inner.horizon, inner.max_lags)
-        else:
-            h: HybridAR = inner  # type: ignore[assignment]
-            new = HybridAR(h.tau, norm=h.norm, members=h.members, hidden=h.hidden,
-                           seed=h.seed, alpha=h.alpha, steps=h.steps)
-        return Preprocessed(new, model.diff, model.detrend)
 
     def _build(self, diff: Differencing, detrend: bool, strategy: str,
                max_lags: int) -> Preprocessed:

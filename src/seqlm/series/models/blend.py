@@ -15,6 +15,7 @@ import numpy as np
 from seqlm.errors import ConfigError
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.registry import from_record, record, register
+from seqlm.series.models.validation import frozen
 
 
 @register("blend")
@@ -46,6 +47,11 @@ class Blend(Forecaster):
         for m in self.members + ([self.short] if self.short is not None else []):
             m.fit(y_train, y_valid)
         return self
+
+    def frozen(self) -> Blend:
+        """An unfitted copy of every member with its choices fixed."""
+        return Blend([frozen(m) for m in self.members],
+                     None if self.short is None else frozen(self.short), self.short_steps)
 
     def meta(self) -> dict[str, Any]:
         return {"members": [record(m) for m in self.members], "short_steps": self.short_steps,

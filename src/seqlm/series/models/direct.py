@@ -44,6 +44,10 @@ class DirectAR(Forecaster):
         self.name = f"direct-ar({p}, H={H})"
         return self
 
+    def frozen(self) -> DirectAR:
+        """An unfitted copy with the lag order fixed."""
+        return DirectAR(self.tau, self.horizon, self.max_lags)
+
     def _paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
         if self.coef is None:
             raise ConfigError(f"{self.name} is not fitted; call fit first")

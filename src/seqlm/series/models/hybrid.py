@@ -42,6 +42,12 @@ class HybridAR(MarkovForecaster):
         self.mean, self.std = 0.0, 1.0
         self.name = "ar" if norm is None else "hybrid-ar"
 
+    def frozen(self) -> HybridAR:
+        """An unfitted copy with the lag order, weight and the nets' step counts fixed."""
+        return HybridAR(self.tau, norm=self.norm, members=self.members, hidden=self.hidden,
+                        seed=self.seed, alpha=self.alpha, steps=self.steps, lr=self.lr,
+                        weight_decay=self.weight_decay)
+
     def _inputs(self, win: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Normalised windows and the scale s their outputs are multiplied by."""
         if self.norm == "window":

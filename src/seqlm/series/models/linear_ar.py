@@ -61,6 +61,10 @@ class LinearAR(MarkovForecaster):
         self.aic: dict[int, float] = {}
         self.name = "linear-ar(aic)" if self.select else f"linear-ar({self.tau})"
 
+    def frozen(self) -> LinearAR:
+        """An unfitted copy with the lag order fixed."""
+        return LinearAR(self.tau if self.tau else "aic", self.max_lags)
+
     def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None) -> LinearAR:
         y = as_values(y_train, "y_train")
         if self.select:

@@ -15,6 +15,7 @@ from seqlm.errors import DataError
 from seqlm.series.data import as_values
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.registry import from_record, record, register
+from seqlm.series.models.validation import frozen
 from seqlm.series.transform import Differencing, LinearTrend
 
 
@@ -60,6 +61,10 @@ class Preprocessed(Forecaster):
             w_valid = self.transform(full)[len(w):]
         self.inner.fit(w, w_valid, **kwargs)
         return self
+
+    def frozen(self) -> Preprocessed:
+        """An unfitted copy with the inner model's choices fixed."""
+        return Preprocessed(frozen(self.inner), self.diff, self.detrend)
 
     def meta(self) -> dict[str, Any]:
         return {"inner": record(self.inner), "d": self.diff.d, "D": self.diff.D,

@@ -14,8 +14,9 @@ from typing import Any, TypeVar
 from seqlm.errors import ConfigError, DataError
 from seqlm.registry import Registry
 
+# modules of seqlm.series.models that register a model
 BUILTIN = ("baselines", "linear_ar", "direct", "hybrid", "preprocessed", "blend", "auto", "mlp",
-           "latent", "ensemble")  # modules of seqlm.series.models that register a model
+           "latent", "ensemble", "ets", "arima", "boxcox")
 SERIES: Registry[type] = Registry("series model")  # the core registry mechanism
 ALIASES: dict[str, str] = {}
 T = TypeVar("T")
