@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from seqlm.ngram.counting import OrderCounts, ngram_words
+from seqlm.ngram.counting import OrderCounts
 from seqlm.ngram.discounts import mkn_discounts
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.smoothing import ESTIMATORS, Smoothing, SmoothingConfig
@@ -32,23 +32,23 @@ class Tables:
     fallback: list[bool] = field(default_factory=list)
 
 
-def effective_counts(tables: list[OrderCounts], adjusted: bool, stream: bool) -> list[np.ndarray]:
-    """Raw counts, or Kneser-Ney adjusted counts for every order below the highest.
+def effective_count(tables: list[OrderCounts], n: int, adjusted: bool, stream: bool
+                    ) -> np.ndarray:
+    """Order ``n``'s raw counts, or its Kneser-Ney adjusted counts when ``adjusted`` and n is
+    below the highest order (float64, a new array).
 
     The adjusted count of an n-gram is the number of distinct words seen before it; n-grams that
     begin with ``<s>`` keep their raw count (they have nothing before them). In stream mode the
     start of the stream counts as one more distinct left context (as if a ``<s>`` stood there).
     """
-    out = [t.count.astype(np.float64) for t in tables]
-    if not adjusted:
-        return out
-    for n in range(len(tables) - 1):
-        ext = np.bincount(tables[n + 1].suffix, minlength=len(tables[n].count)).astype(np.float64)
-        if stream:
-            out[n] = ext + tables[n].starts
-        else:
-            out[n] = np.where(tables[n].starts, tables[n].count, ext)
-    return out
+    t = tables[n - 1]
+    if not adjusted or n == len(tables):
+        return t.count.astype(np.float64)
+    ext = np.bincount(tables[n].suffix, minlength=len(t.count)).astype(np.float64)
+    if stream:
+        ext += t.starts
+        return ext
+    return np.where(t.starts, t.count, ext)  # float64, as ext
 
 
 class Interpolated(Smoothing):
@@ -75,11 +75,14 @@ class Interpolated(Smoothing):
         return interpolated_tables(self, tables, vocab_size, predicted, stream, first_seen, bos)
 
 
+def _sums(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group the sum of ``values`` (float64, also when there are no rows)."""
+    return np.bincount(group, weights=values, minlength=n_groups).astype(np.float64, copy=False)
+
+
 def _totals(c: np.ndarray, group: np.ndarray, n_groups: int) -> tuple[np.ndarray, np.ndarray]:
     """Per context: the total effective count and the number of seen types."""
-    total = np.bincount(group, weights=c, minlength=n_groups)
-    types = np.bincount(group, weights=(c > 0).astype(np.float64), minlength=n_groups)
-    return total, types
+    return _sums(group, c, n_groups), _sums(group, (c > 0).astype(np.float64), n_groups)
 
 
 @ESTIMATORS.register("witten_bell", config=SmoothingConfig)
@@ -130,12 +133,15 @@ class ModifiedKneserNey(Interpolated):
     def weights(self, c: np.ndarray, group: np.ndarray, n_groups: int,
                 discounts: tuple[float, ...] | None) -> tuple[np.ndarray, np.ndarray]:
         assert discounts is not None and len(discounts) == 3
-        total = np.bincount(group, weights=c, minlength=n_groups)
-        safe = np.where(total > 0, total, 1.0)
-        dk = np.array([0.0, *discounts])
-        bucket = np.minimum(c, 3).astype(np.int64)
-        mass = np.bincount(group, weights=dk[bucket] * (c > 0), minlength=n_groups)
-        return (c - dk[bucket]) / safe[group], mass / safe
+        safe = _sums(group, c, n_groups)  # the totals, 0 -> 1
+        safe[safe == 0] = 1.0
+        dk = np.array([0.0, *discounts])  # a count of 0 (only <s> as a unigram) takes 0
+        d = dk[np.minimum(c, 3).astype(np.uint8)]
+        mass = _sums(group, d, n_groups)
+        np.subtract(c, d, out=d)
+        d /= safe[group]
+        mass /= safe
+        return d, mass
 
 
 @ESTIMATORS.register("arpa", config=SmoothingConfig)
@@ -149,56 +155,60 @@ class ReadBackoff(Interpolated):
         raise ConfigError("a model read from an ARPA file has no counts to estimate from")
 
 
-def lmplz_stat_counts(tables: list[OrderCounts], counts: list[np.ndarray],
-                      first_seen: np.ndarray, bos: int) -> list[np.ndarray]:
-    """Counts for the counts-of-counts exactly as lmplz collects them.
+def lmplz_last_rows(tables: list[OrderCounts], first_seen: np.ndarray, bos: int
+                    ) -> list[int | None]:
+    """For each order below the highest, the row of the n-gram whose raw count lmplz puts into
+    the counts-of-counts instead of its adjusted one (None if it begins with ``<s>``).
 
     lmplz streams n-grams in suffix order of its word ids (ids in order of first appearance)
     and, for each order below the highest, adds the very last n-gram of that stream to its
-    statistics with the raw count instead of the adjusted one. We reproduce that so the
-    discounts are identical (the effect is one n-gram per order, visible in the 3rd decimal).
+    statistics with the raw count. We reproduce that so the discounts are identical (the effect
+    is one n-gram per order, visible in the 3rd decimal). The last n-gram is found word by word
+    from the last one, walking candidates' prefix rows: no word matrix is built.
     """
-    out = [c.copy() for c in counts]
-    if len(tables) < 2:
-        return out
-    V = len(first_seen)
-    words = ngram_words([t.keys for t in tables[:-1]], V)
-    for n, w in enumerate(words, 1):
-        if len(w) == 0:
-            continue
-        cand = np.arange(len(w))
+    V = np.int64(len(first_seen))
+    out: list[int | None] = []
+    for n in range(1, len(tables)):
+        cand = np.arange(len(tables[n - 1].keys))
+        cur = cand  # per candidate: the row of its first j+1 words in order j+1
+        word = cand
         for j in range(n - 1, -1, -1):
-            kid = first_seen[w[cand, j]]
-            cand = cand[kid == kid.max()]
-        last = int(cand[0])
-        if w[last, 0] != bos:
-            out[n - 1][last] = tables[n - 1].count[last]
+            word = tables[j].keys[cur] % V if j else cur
+            kid = first_seen[word]
+            keep = kid == kid.max()
+            cand, cur, word = cand[keep], cur[keep], word[keep]
+            if j:
+                cur = tables[j].keys[cur] // V
+        out.append(int(cand[0]) if len(cand) and int(word[0]) != bos else None)
     return out
 
 
 def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size: int,
                         predicted: np.ndarray, stream: bool,
                         first_seen: np.ndarray | None = None, bos: int = -1) -> Tables:
-    """Build the backoff-form tables of an interpolated estimator.
+    """Build the backoff-form tables of an interpolated estimator, one order at a time (only
+    the current order's working arrays and the previous order's probabilities are alive; the
+    suffix rows and start flags of ``tables`` are released as it goes).
 
     ``predicted`` is a boolean mask over the vocabulary of the words that can be predicted.
     With ``interpolate_unigram=False`` the unigram level is the plain relative frequency (nltk.lm's
     convention, unseen words get 0); the default mixes it with the uniform distribution.
     """
-    counts = effective_counts(tables, adjusted=est.adjusted, stream=stream)
-    counts[0] = np.where(predicted, counts[0], 0.0)
-    stat_counts = counts
+    order = len(tables)
+    swap: list[int | None] = [None] * order
     if est.lmplz_statistics and first_seen is not None:
-        stat_counts = lmplz_stat_counts(tables, counts, first_seen, bos)
+        swap[:order - 1] = lmplz_last_rows(tables, first_seen, bos)
     V = np.int64(vocab_size)
     logp: list[np.ndarray] = []
-    gammas: list[np.ndarray] = []
+    logbow: list[np.ndarray] = []
     discounts: list[tuple[float, ...]] = []
     fallback: list[bool] = []
     prob_prev = np.zeros(0)
-    for n in range(1, len(tables) + 1):
-        c = counts[n - 1]
-        found = est.order_discounts(stat_counts[n - 1])
+    for n in range(1, order + 1):
+        c = effective_count(tables, n, est.adjusted, stream)
+        if n == 1:
+            c[~predicted] = 0.0
+        found = _discounts(est, c, swap[n - 1], tables[n - 1].count)
         d = None
         if found is not None:
             d = found[0]
@@ -210,14 +220,38 @@ def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size
                 p = alpha + gamma[0] / predicted.sum()
             else:
                 p = c / max(c.sum(), 1.0)
-            p = np.where(predicted, p, 0.0)
+            p[~predicted] = 0.0
         else:
             group = tables[n - 1].keys // V
-            alpha, gamma = est.weights(c, group, len(tables[n - 2].count), d)
-            p = alpha + gamma[group] * prob_prev[tables[n - 1].suffix]
-            gammas.append(gamma)
+            p, gamma = est.weights(c, group, len(tables[n - 2].count), d)
+            del c
+            lower = prob_prev[tables[n - 1].suffix]
+            lower *= gamma[group]
+            p += lower  # alpha + gamma * p_{n-1}, in alpha's buffer
+            del lower, group
+            _release(tables[n - 2])
+            logbow.append(np.log(np.where(gamma > 0, gamma, 1.0)))
         with np.errstate(divide="ignore"):
             logp.append(np.log(p))
         prob_prev = p
-    logbow = [np.log(np.where(g > 0, g, 1.0)) for g in gammas]
     return Tables(logp, logbow, discounts, fallback)
+
+
+def _release(t: OrderCounts) -> None:
+    """Drop an order's suffix rows and start flags once the estimation is past them (the
+    tables are the fit's own; keys and counts stay, the model keeps them)."""
+    t.suffix, t.starts = t.suffix[:0], t.starts[:0]
+
+
+def _discounts(est: Interpolated, c: np.ndarray, swap: int | None, raw: np.ndarray
+               ) -> tuple[tuple[float, ...], bool] | None:
+    """The estimator's discounts from ``c``, with row ``swap`` counted at its ``raw`` count (the
+    lmplz detail, see ``lmplz_last_rows``) for that call only."""
+    if swap is None:
+        return est.order_discounts(c)
+    kept = c[swap]
+    c[swap] = raw[swap]
+    try:
+        return est.order_discounts(c)
+    finally:
+        c[swap] = kept

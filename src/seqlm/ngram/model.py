@@ -165,14 +165,18 @@ class NgramLM(LanguageModel):
             raise ConfigError(f"ids must be a 1-D stream of ids below {len(self.vocab)}")
         self._check_vocab()
         with paused_gc():
-            return self._fit_sequence(seq, np.zeros(len(seq), dtype=np.int64))
+            return self._estimate(*self._count(seq, np.zeros(len(seq), dtype=np.int64)))
 
     def _fit(self, corpus: str | Iterable[str]) -> NgramLM:
         toks = self._tokens(corpus)
         if not self._fixed_vocab:
             self.vocab = toks.vocab((BOS, EOS) if self.mode == "sentence" else ())
         self._check_vocab()
-        return self._fit_sequence(*toks.sequence(self.vocab))
+        seq, unit_start = toks.sequence(self.vocab)
+        del toks  # the token arrays go before estimating (its peak), as the counts' inputs do
+        tables, first_seen = self._count(seq, unit_start)
+        del seq, unit_start
+        return self._estimate(tables, first_seen)
 
     def _check_vocab(self) -> None:
         if self.vocab.unk_token is None:
@@ -180,7 +184,9 @@ class NgramLM(LanguageModel):
         if self.mode == "sentence" and not (BOS in self.vocab and EOS in self.vocab):
             raise ConfigError("a sentence-mode vocabulary must contain <s> and </s>")
 
-    def _fit_sequence(self, seq: np.ndarray, unit_start: np.ndarray) -> NgramLM:
+    def _count(self, seq: np.ndarray, unit_start: np.ndarray
+               ) -> tuple[list[OrderCounts], np.ndarray | None]:
+        """Count tables of an id sequence and lmplz's word ids (sentence mode; else None)."""
         need, have = counting_bytes(len(seq), self.order), available_bytes()
         if need > have:
             raise ConfigError(f"order {self.order} on {len(seq)} tokens needs about "
@@ -191,8 +197,7 @@ class NgramLM(LanguageModel):
         if V ** 2 >= 2 ** 62:
             raise ConfigError(f"vocabulary of {V} words is too large for 64-bit n-gram keys")
         tables = count_ngrams(seq, unit_start, self.order, V)
-        first_seen = _lmplz_ids(seq, self.vocab) if self.mode == "sentence" else None
-        return self._estimate(tables, first_seen)
+        return tables, (_lmplz_ids(seq, self.vocab) if self.mode == "sentence" else None)
 
     def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None) -> NgramLM:
         """Estimate from the count tables (in memory, streamed or from a cluster: the same);
@@ -208,7 +213,9 @@ class NgramLM(LanguageModel):
             bos = self.vocab.index(BOS) if first_seen is not None else -1
             self.tables = self.smoothing.tables(tables, V, self.predicted, self.mode == "stream",
                                                 first_seen, bos)
-        self._context_totals()
+        self.ctx_total = []
+        if self.tables is None:  # only the count-formula estimators read context totals
+            self._context_totals()
         return self
 
     def _context_totals(self) -> None:

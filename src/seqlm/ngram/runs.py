@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from seqlm.data.vocab import Vocab
-from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup, ngram_words
+from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup
 from seqlm.ngram.tokens import Tokens
 
 
@@ -37,13 +37,25 @@ class Run:
 
 
 def count_tokens(toks: Tokens, vocab: Vocab, order: int) -> Run:
-    """Count every n-gram of a tokenised part with the (compiled) counter."""
+    """Count every n-gram of a tokenised part with the (compiled) counter. The word matrices
+    are built int32, order by order, and each order's keys and suffix rows are dropped once its
+    matrix is made, so the tables and the matrices never coexist whole."""
     seq, unit_start = toks.sequence(vocab)
     V = len(vocab)
     tables = count_ngrams(seq, unit_start, order, V)
-    words = ngram_words([t.keys for t in tables], V)
-    return Run([w.astype(np.int32) for w in words], [t.count for t in tables],
-               [t.starts for t in tables], len(seq), first_positions(seq, V))
+    first, tokens = first_positions(seq, V), len(seq)
+    del seq, unit_start
+    count, starts = [t.count for t in tables], [t.starts for t in tables]
+    words = [np.arange(V, dtype=np.int32).reshape(-1, 1)]
+    for n in range(1, order):
+        prefix, last = np.divmod(tables[n].keys, np.int64(V))
+        tables[n] = OrderCounts(prefix[:0], prefix[:0], count[n], starts[n])  # keys, suffix go
+        w = np.empty((len(prefix), n + 1), dtype=np.int32)
+        w[:, :n] = words[-1][prefix]
+        w[:, n] = last
+        del prefix, last
+        words.append(w)
+    return Run(words, count, starts, tokens, first)
 
 
 def merge_order(words: list[np.ndarray], count: list[np.ndarray], starts: list[np.ndarray]
@@ -80,22 +92,29 @@ def merge_runs(runs: list[Run]) -> Run:
 
 
 def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
-    """The OrderCounts tables (keys, suffix rows, counts, starts) of merged counts."""
+    """The OrderCounts tables (keys, suffix rows, counts, starts) of merged counts. Consumes
+    ``run``: each order's word matrix is released once its keys are made (the counts are
+    shared, not copied), so the merged words and the tables never coexist whole."""
     V = np.int64(vocab_size)
     out = [OrderCounts(np.arange(vocab_size, dtype=np.int64),
                        np.full(vocab_size, -1, dtype=np.int64),
-                       run.count[0].astype(np.int64), run.starts[0].astype(bool))]
+                       np.asarray(run.count[0], dtype=np.int64),
+                       np.asarray(run.starts[0], dtype=bool))]
     for n in range(2, len(run.words) + 1):
         w = run.words[n - 1]
+        run.words[n - 1] = w[:0]
         row = w[:, 0].astype(np.int64)  # row of the (n-1)-word prefix, order by order
         for k in range(1, n - 1):
             row = lookup(out[k].keys, row * V + w[:, k])
         suffix = w[:, 1].astype(np.int64)  # row of the n-gram without its first word
         for k in range(2, n):
             suffix = lookup(out[k - 1].keys, suffix * V + w[:, k])
-        keys = row * V + w[:, n - 1]
-        if len(keys) and ((row < 0).any() or (suffix < 0).any() or (np.diff(keys) <= 0).any()):
+        row *= V
+        row += w[:, n - 1]
+        keys = row
+        del w
+        if len(keys) and ((keys < 0).any() or (suffix < 0).any() or (np.diff(keys) <= 0).any()):
             raise ValueError(f"order {n}: merged counts are inconsistent")
-        out.append(OrderCounts(keys, suffix, run.count[n - 1].astype(np.int64),
-                               run.starts[n - 1].astype(bool)))
+        out.append(OrderCounts(keys, suffix, np.asarray(run.count[n - 1], dtype=np.int64),
+                               np.asarray(run.starts[n - 1], dtype=bool)))
     return out

@@ -173,7 +173,7 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
         while cuts[-1] < V:  # the next range: as many first words as the budget holds
             start = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
             cuts.append(max(cuts[-1] + 1, int(np.searchsorted(cum, start + budget, "right"))))
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        parts: list[list[np.ndarray]] = []
         for a, b in tqdm(list(itertools.pairwise(cuts)),
                          desc=f"merge: order {n + 1}", disable=not progress):
             sl = []
@@ -182,8 +182,21 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
                 lo, hi = np.searchsorted(col, a), np.searchsorted(col, b)
                 sl.append((np.asarray(r.words[n][lo:hi]), np.asarray(r.count[n][lo:hi]),
                            np.asarray(r.starts[n][lo:hi])))
-            parts.append(merge_order(*(list(x) for x in zip(*sl, strict=True))))
-        merged.words.append(np.concatenate([p[0] for p in parts]))
-        merged.count.append(np.concatenate([p[1] for p in parts]))
-        merged.starts.append(np.concatenate([p[2] for p in parts]))
+            parts.append(list(merge_order(*(list(x) for x in zip(*sl, strict=True)))))
+        for i, out in enumerate((merged.words, merged.count, merged.starts)):
+            out.append(_concatenate_releasing(parts, i))
     return merged
+
+
+def _concatenate_releasing(parts: list[list[np.ndarray]], i: int) -> np.ndarray:
+    """np.concatenate of every part's array ``i``, dropping each piece once it is copied, so a
+    merged order and its parts never coexist whole."""
+    first = parts[0][i]
+    out = np.empty((sum(len(p[i]) for p in parts), *first.shape[1:]), dtype=first.dtype)
+    at = 0
+    for p in parts:
+        n = len(p[i])
+        out[at:at + n] = p[i]
+        at += n
+        p[i] = p[i][:0]
+    return out
