@@ -77,7 +77,7 @@ def test_good_hand_written_arpa() -> None:
     assert m.full_scores("a a")[1][:2] == (pytest.approx(-0.6), 1)
 
 
-@pytest.mark.parametrize("bad,msg", [
+MALFORMED = [
     ("", "no \\\\data"),
     (GOOD.replace("ngram 1=4", "ngram 1=5"), "header says"),
     (GOOD.replace("ngram 2=2", "ngram 2=3"), "header says"),
@@ -93,7 +93,10 @@ def test_good_hand_written_arpa() -> None:
     (GOOD.replace("ngram 1=4", "ngram one=4"), "expected 'ngram N=count'"),
     (GOOD.replace("ngram 2=2", "ngram 2=50"), "declares 54 n-grams but the file has only 15 lines"),
     (GOOD.replace("-0.3\ta </s>", "-0.2\t<s> a"), "duplicate"),
-])
+]  # (file text, what the error says): also read compiled (test_arpa_scan)
+
+
+@pytest.mark.parametrize("bad,msg", MALFORMED)
 def test_malformed_arpa(bad: str, msg: str) -> None:
     with pytest.raises(ArpaError, match=msg):
         parse_arpa(bad)

@@ -5,7 +5,8 @@
  * count_words()   word counts, and the positions sorted stably by word id (counting sort);
  * count_order()   the n-grams of one order from the rows of the order below, by counting sort
  *                 (work_size() says how much scratch it needs);
- * first_positions() the first position of every word id.
+ * first_positions() the first position of every word id;
+ * arpa_section()  one n-gram section of an ARPA file (_arpascan.h).
  *
  * Each reproduces a Python/numpy function of seqlm exactly (tests/ngram/test_fastcount.py
  * compares them); seqlm uses numpy when this module is not built or SEQLM_NO_CEXT=1.
@@ -15,6 +16,7 @@
  * on plain malloc memory were a third of the counting time on the bench machine.
  */
 #include "_textscan.h"
+#include "_arpascan.h"
 
 /* ------------------------------------------------------------------ tokenize */
 
@@ -505,6 +507,7 @@ static PyMethodDef methods[] = {
     {"count_order", count_order, METH_VARARGS, count_order_doc},
     {"work_size", work_size, METH_VARARGS, work_size_doc},
     {"first_positions", first_positions, METH_VARARGS, first_positions_doc},
+    {"arpa_section", arpa_section, METH_VARARGS, arpa_section_doc},
     {NULL, NULL, 0, NULL},
 };
 

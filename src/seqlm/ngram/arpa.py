@@ -7,9 +7,9 @@ Reading validates everything and raises ArpaError (a DataError) on any problem.
 
 from __future__ import annotations
 
+import codecs
 import math
 import os
-import re
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
@@ -19,16 +19,14 @@ import numpy as np
 from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
 from seqlm.io import open_output, read_bytes
+from seqlm.ngram.arpa_scan import parse_header, scan_sections
 from seqlm.ngram.counting import lookup, ngram_words
 from seqlm.ngram.errors import ArpaError, ConfigError, DataError
 from seqlm.ngram.estimators import Tables
-from seqlm.ngram.memory import available_bytes
-from seqlm.ngram.model import MAX_ORDER, NgramLM
+from seqlm.ngram.model import NgramLM
 
 LOG10 = math.log(10.0)
-_NGRAM_LINE = re.compile(r"^ngram\s+([0-9]{1,3})\s*=\s*([0-9]{1,15})\s*$")
 MAX_BACKOFF = 1000.0  # |log10 backoff| above this is a damaged file (real ones are within +-50)
-BYTES_PER_NGRAM = 64  # rough in-memory cost of one n-gram while reading (ids, keys, floats)
 CHUNK = 1 << 16  # lines of a section parsed at a time
 
 
@@ -96,42 +94,36 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
         raw = read_bytes(path)  # plain, .gz, .bz2, .xz (told by content) or - (stdin)
     except DataError as exc:
         raise ArpaError(str(exc)) from None
-    try:
+    _check_utf8(raw, p)
+    fast = scan_sections(raw, str(p))
+    if fast is None:  # not built, disabled, or irregular: the Python parser names any problem
         text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ArpaError(f"{p} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    del raw
-    return parse_arpa(text, str(p), mode, tokenizer)
+        del raw
+        return parse_arpa(text, str(p), mode, tokenizer)
+    (words, logp, logbow), higher = fast
+    build = _Builder(Section(logp, [[w] for w in words], logbow), str(p))
+    for n, (ids, lp, bow) in enumerate(higher, 2):
+        build.add([(build.rows1[ids], lp, bow)], n)
+    return build.model(mode, tokenizer)
+
+
+def _check_utf8(raw: bytes, p: Path, chunk: int = 1 << 24) -> None:
+    """ArpaError unless ``raw`` is UTF-8 (decoded a chunk at a time: no copy of the file)."""
+    dec = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(raw)
+    for a in range(0, len(raw) + 1, chunk):
+        try:
+            dec.decode(view[a:a + chunk], final=a + chunk >= len(raw))
+        except UnicodeDecodeError as exc:
+            raise ArpaError(f"{p} is not UTF-8 text ({exc.reason} at byte {a + exc.start})"
+                            ) from None
 
 
 def parse_arpa(text: str, name: str = "<arpa>", mode: str = "sentence",
                tokenizer: str = "word") -> NgramLM:
     """Parse ARPA text (see :func:`read_arpa`)."""
     lines = text.splitlines()
-    i = 0
-    while i < len(lines) and lines[i].strip() != "\\data\\":
-        i += 1
-    if i == len(lines):
-        raise ArpaError(f"{name}: no \\data\\ header")
-    i += 1
-    declared: list[int] = []
-    while i < len(lines) and lines[i].strip():
-        mt = _NGRAM_LINE.match(lines[i].strip())
-        if not mt:
-            raise ArpaError(f"{name} line {i + 1}: expected 'ngram N=count', got {lines[i]!r}")
-        n, c = int(mt.group(1)), int(mt.group(2))
-        if n != len(declared) + 1:
-            raise ArpaError(f"{name} line {i + 1}: n-gram orders must be 1, 2, ... in order")
-        declared.append(c)
-        i += 1
-    if not declared:
-        raise ArpaError(f"{name}: the \\data\\ section lists no n-gram counts")
-    if len(declared) > MAX_ORDER:
-        raise ArpaError(f"{name}: order {len(declared)} is above the maximum {MAX_ORDER}")
-    need = sum(declared) * BYTES_PER_NGRAM
-    if need > available_bytes():
-        raise ArpaError(f"{name}: the header declares {sum(declared)} n-grams (~{need / 1e9:.1f} "
-                        f"GB to load), more than the {available_bytes() / 1e9:.1f} GB available")
+    declared, i = parse_header(lines, name)
     if len(lines) < sum(declared):
         raise ArpaError(f"{name}: the header declares {sum(declared)} n-grams but the file has "
                         f"only {len(lines)} lines (truncated?)")
@@ -224,6 +216,7 @@ class _Builder:
         lp1 = np.full(V, -99.0 * LOG10)  # <unk> absent from the file: effectively impossible
         bow1 = np.zeros(V)
         rows1 = np.array([self.vocab.token_to_idx[w] for w in words], dtype=np.int64)
+        self.rows1 = rows1  # vocabulary id of each unigram line
         lp1[rows1] = uni.logp * LOG10
         bow1[rows1] = uni.logbow * LOG10
         if BOS in self.vocab:

@@ -1,0 +1,90 @@
+"""The compiled ARPA reader (arpa_scan.py, _arpascan.h) reads regular files itself and gives
+exactly the Python parser's model; anything irregular goes to the Python parser, so both accept
+the same files and report the same errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from seqlm.ngram import NgramLM, read_arpa, save
+from seqlm.ngram.arpa_scan import scan_sections
+from seqlm.ngram.cext import built
+from seqlm.ngram.errors import ArpaError
+
+from .test_arpa_binary import FIX, GOOD, MALFORMED, TEXT
+
+pytestmark = pytest.mark.skipif(not built(), reason="the C extensions are not built")
+
+
+def read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[NgramLM, NgramLM]:
+    monkeypatch.delenv("SEQLM_NO_CEXT", raising=False)
+    fast = read_arpa(path)
+    monkeypatch.setenv("SEQLM_NO_CEXT", "1")
+    slow = read_arpa(path)
+    monkeypatch.delenv("SEQLM_NO_CEXT")
+    return fast, slow
+
+
+def assert_same(a: NgramLM, b: NgramLM) -> None:
+    assert a.vocab.idx_to_token == b.vocab.idx_to_token and a.order == b.order
+    assert a.tables is not None and b.tables is not None
+    for n in range(a.order):
+        np.testing.assert_array_equal(a.keys[n], b.keys[n])
+        np.testing.assert_array_equal(a.tables.logp[n], b.tables.logp[n])
+    for n in range(a.order - 1):
+        np.testing.assert_array_equal(a.tables.logbow[n], b.tables.logbow[n])
+
+
+def regular_files(tmp: Path) -> list[Path]:
+    (tmp / "good.arpa").write_text(GOOD, encoding="utf-8")
+    save(NgramLM(4).fit(TEXT), tmp / "seqlm4.arpa")
+    save(NgramLM(3, "witten_bell").fit(TEXT), tmp / "wb3.arpa")
+    return [FIX / "small.o3.arpa", FIX / "tiny.o3.fallback.arpa", tmp / "good.arpa",
+            tmp / "seqlm4.arpa", tmp / "wb3.arpa"]
+
+
+def test_regular_files_are_read_compiled_and_equal_the_python_reading(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for path in regular_files(tmp_path):
+        assert scan_sections(path.read_bytes(), str(path)) is not None, path  # really compiled
+        assert_same(*read_both(path, monkeypatch))
+
+
+@pytest.mark.parametrize("text", [
+    GOOD.replace("\n", "\r\n"),                          # CRLF line ends
+    GOOD.replace("-0.5\t</s>", "-inf\t</s>"),            # -inf log10 p (read as -99)
+    GOOD.replace("-0.4\ta\t-0.2", "  -0.4  a   -0.2  "),  # spaces around and between fields
+    GOOD.replace("-0.5\t</s>", "0.0005\t</s>"),          # a rounding-sized positive log10 p
+    GOOD.replace("-0.5\t</s>", "-5e-1\t</s>"),           # an exponent
+    GOOD.replace("\\end\\\n", "\\end\\"),                # no newline at the very end
+])
+def test_irregular_but_valid_files_read_the_same(text: str, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "x.arpa"
+    path.write_text(text, encoding="utf-8", newline="")
+    assert_same(*read_both(path, monkeypatch))
+
+
+@pytest.mark.parametrize("bad,msg", MALFORMED)
+def test_malformed_files_give_the_python_readers_error(bad: str, msg: str, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "bad.arpa"
+    path.write_text(bad, encoding="utf-8")
+    errors = []
+    for disabled in ("", "1"):
+        monkeypatch.setenv("SEQLM_NO_CEXT", disabled)
+        with pytest.raises(ArpaError, match=msg) as info:
+            read_arpa(path)
+        errors.append(str(info.value))
+    assert errors[0] == errors[1]
+
+
+def test_the_utf8_check_reads_chunks_without_splitting_characters() -> None:
+    from seqlm.ngram.arpa import _check_utf8
+
+    _check_utf8("aé€😀b".encode(), Path("x.arpa"), chunk=1)  # every character cut by chunks
+    with pytest.raises(ArpaError, match="not UTF-8"):
+        _check_utf8("aé".encode() + b"\xff", Path("x.arpa"), chunk=2)
