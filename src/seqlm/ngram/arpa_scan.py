@@ -62,7 +62,7 @@ def scan_sections(raw: bytes, name: str) -> tuple[Unigrams, list[Ngrams]] | None
     reader is not built or disabled, or the file is not regular (see the module doc)."""
     fc = compiled()
     at = raw.find(b"\\1-grams:")
-    if fc is None or at < 0:
+    if fc is None or not hasattr(fc, "arpa_section") or at < 0:  # not built, or built before it
         return None
     try:
         head = raw[:at].decode("utf-8")
