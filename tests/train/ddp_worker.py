@@ -1,8 +1,9 @@
 """One rank of the 2-process DDP test (tests/train/test_distributed.py), launched as torchrun would.
 
-Runs three small trainings through the one loop and saves what each rank ends with:
-an LM over a carried-state stream, a non-LM regression model on shuffled windows, and an LM
-stopped mid-epoch by rank 0 alone (the checkpoint is resumed by the test in one process).
+Runs four small trainings through the one loop and saves what each rank ends with:
+an LM over a carried-state stream, a non-LM regression model on shuffled windows, an LM
+stopped mid-epoch by rank 0 alone (the checkpoint is resumed by the test in one process), and
+the first LM again under ``precision="bf16"`` (autocast; float32 where the probe refuses it).
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from tests.train.tiny import TinyLM, corpus
 CLIP = 0.05  # small enough that every step is clipped
 
 
-def config(epochs: int = 2) -> TrainConfig:
+def config(epochs: int = 2, precision: str = "fp32") -> TrainConfig:
     return TrainConfig(epochs=epochs, optimizer="sgd", lr=0.5, clip=CLIP, device="cpu",
-                       progress=False, log_interval=1)
+                       progress=False, log_interval=1, precision=precision)
 
 
 def lm_parts(seed: int) -> tuple[nn.Module, Any, Any]:
@@ -75,7 +76,7 @@ def params(model: nn.Module) -> dict[str, torch.Tensor]:
 
 
 def run(kind: str, init_seed: int, out: Path | None = None, stop_at: int | None = None,
-        resume: Path | None = None, epochs: int = 2) -> dict[str, Any]:
+        resume: Path | None = None, epochs: int = 2, precision: str = "fp32") -> dict[str, Any]:
     """Train one case; ``stop_at``: rank 0 (only) asks to stop after that step."""
     model, train, valid = (lm_parts if kind == "lm" else series_parts)(init_seed)
     task = LanguageModelTask() if kind == "lm" else RegressionTask()
@@ -84,13 +85,13 @@ def run(kind: str, init_seed: int, out: Path | None = None, stop_at: int | None 
         if step == stop_at and trainer.dist.rank == 0:
             trainer.request_stop()
 
-    trainer = Trainer(model, task, train, valid, config(epochs), out=out,
+    trainer = Trainer(model, task, train, valid, config(epochs, precision), out=out,
                       on_step=on_step if stop_at else None)
     result = trainer.fit(resume)
     return {"params": params(trainer.model), "history": result.history,
             "final": result.final, "stopped": result.stopped, "rank": trainer.dist.rank,
-            "world": trainer.dist.world_size, "norms": [r["grad_norm_max"]
-                                                         for r in result.intervals]}
+            "world": trainer.dist.world_size, "bf16": trainer.bf16,
+            "norms": [r["grad_norm_max"] for r in result.intervals]}
 
 
 def main() -> None:
@@ -101,6 +102,7 @@ def main() -> None:
         "lm": run("lm", init_seed=rank),  # different initial weights: DDP broadcasts rank 0's
         "series": run("series", init_seed=rank),
         "stopped": run("lm", init_seed=rank, out=out / "run", stop_at=13),
+        "lm_bf16": run("lm", init_seed=rank, precision="bf16"),
     }
     print(f"rank {rank} done")  # only rank 0's stdout survives
     torch.save(found, out / f"rank{rank}.pt")
