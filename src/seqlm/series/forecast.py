@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.series.data import Series
 from seqlm.series.dates import extend
 from seqlm.series.intervals import residual_quantiles
@@ -50,8 +50,7 @@ class Forecast:
 def forecast(model: Forecaster, series: Series, horizon: int,
              level: float | None = None) -> Forecast:
     """The ``horizon`` values after ``series`` from a model fitted on it (interval at ``level``)."""
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or not \
-            1 <= horizon <= MAX_HORIZON:
+    if require_int("--horizon", horizon) > MAX_HORIZON:
         raise ConfigError(f"--horizon must be an integer in 1..{MAX_HORIZON}, got {horizon!r}")
     y = series.values
     mean = model.predict(horizon, y)

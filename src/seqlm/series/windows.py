@@ -11,14 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 
 
 def check_tau(tau: int) -> int:
     """Raise ConfigError unless tau is a positive integer."""
-    if isinstance(tau, bool) or not isinstance(tau, int | np.integer) or tau <= 0:
-        raise ConfigError(f"tau must be a positive integer, got {tau!r}")
-    return int(tau)
+    return require_int("tau", tau)
 
 
 def make_windows(x: np.ndarray, tau: int) -> tuple[np.ndarray, np.ndarray]:

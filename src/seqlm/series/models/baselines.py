@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlm.errors import ConfigError
+from seqlm.errors import require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
 from seqlm.series.models.registry import register
@@ -36,8 +36,7 @@ class SeasonalNaiveForecaster(MarkovForecaster):
     """x_t is predicted by x_{t-m} for season length m (free-running repeats the last season)."""
 
     def __init__(self, season: int) -> None:
-        if isinstance(season, bool) or not isinstance(season, int) or season < 1:
-            raise ConfigError(f"season must be a positive integer, got {season!r}")
+        require_int("season", season)
         self.tau = season
         self.name = f"seasonal-naive({season})"
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.registry import from_record, record, register
 
@@ -22,8 +22,9 @@ class EnsembleForecaster(Forecaster):
     def __init__(self, make: Callable[[int], Forecaster] | None = None, size: int = 5,
                  seed: int = 0, members: Sequence[Forecaster] | None = None) -> None:
         if members is None:
-            if make is None or isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            if make is None:
                 raise ConfigError("an ensemble needs a member factory and size >= 1")
+            require_int("ensemble size", size)
             members = [make(seed + i) for i in range(size)]
         if not members:
             raise ConfigError("an ensemble needs at least one member")

@@ -11,7 +11,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from seqlm.errors import ConfigError
+from seqlm.errors import require_int
 
 
 @dataclass
@@ -36,9 +36,7 @@ class NeuralSettings:
     progress: bool = False
 
     def __post_init__(self) -> None:
-        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or \
-                self.batch_size < 1:
-            raise ConfigError(f"batch_size must be a positive integer, got {self.batch_size!r}")
+        require_int("batch_size", self.batch_size)
         self.train_config()  # validates the rest through seqlm.train's own checks
 
     def train_config(self) -> Any:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.batches import SequenceBatches, validation_windows
@@ -33,16 +33,14 @@ class LatentRNNForecaster(Forecaster):
                  seq_len: int = 64, burn_in: int = 16, context: int | None = None,
                  settings: NeuralSettings | None = None, **kwargs: Any) -> None:
         for what, v in (("hidden", hidden), ("num_layers", num_layers), ("seq_len", seq_len)):
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ConfigError(f"{what} must be a positive integer, got {v!r}")
+            require_int(what, v)
         if not 0 <= burn_in < seq_len:
             raise ConfigError(f"burn_in must be in [0, seq_len), got {burn_in}")
         LatentRNN(hidden, cell, num_layers)  # validates the cell name
         self.hidden, self.cell, self.num_layers = hidden, cell, num_layers
         self.seq_len, self.burn_in = seq_len, burn_in
         self.context = seq_len if context is None else context
-        if isinstance(self.context, bool) or not isinstance(self.context, int) or self.context < 1:
-            raise ConfigError(f"context must be a positive integer, got {context!r}")
+        require_int("context", self.context)
         self.settings = settings or NeuralSettings(**{"epochs": 30, "lr": 0.01,
                                                       "batch_size": 32, **kwargs})
         self.net: LatentRNN | None = None

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
 from seqlm.series.models.batches import WindowBatches
@@ -38,8 +38,8 @@ class AutoregressiveMLP(MarkovForecaster):
         self.select = tau == "aic"
         self.tau = 1 if self.select else check_tau(tau)  # type: ignore[arg-type]
         self.window_norm, self.max_lags = bool(window_norm), max_lags
-        if any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in hidden):
-            raise ConfigError(f"hidden sizes must be positive integers, got {list(hidden)}")
+        for h in hidden:
+            require_int("a hidden size", h)
         self.hidden = tuple(hidden)
         self.linear_skip = bool(linear_skip)
         self.settings = settings or NeuralSettings(**{"epochs": 10, "lr": 0.01,
