@@ -76,7 +76,7 @@ def train_one(kind: str, args: Any, data: Any, minutes: float, device: str) -> t
                                                 f"{r['train_ppl']:.3f} valid {r['valid_ppl']:.3f}"
                                                 f" lr {r['lr']:.2g} {r['items_per_s']:,.0f} "
                                                 f"chars/s", flush=True))
-    part = " and part of the next" if res.final.get("partial") else ""  # a time limit
+    part = f" and part of epoch {len(res.history) + 1}" if res.final.get("partial") else ""
     print(f"  {kind}: {len(res.history)} epochs{part} in {(time.perf_counter() - t0) / 60:.1f} "
           f"min ({res.stopped})", flush=True)
     return lm, res

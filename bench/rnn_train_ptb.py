@@ -261,7 +261,7 @@ def main() -> None:
                  f"{res.final.get('batches_done', 0)} batches of epoch 1")
         test_ppl = lm.perplexity(test).ppl  # sentence mode, every sentence from a zero state
         running = running_perplexity(lm.model, data, test_ids, device=str(device))
-        part = " and part of the next" if res.final.get("partial") else ""  # a time limit
+        part = f" and part of epoch {len(res.history) + 1}" if res.final.get("partial") else ""
         print(f"trained {len(res.history)} epochs{part} in {minutes:.1f} min ({res.stopped})")
         rows.append(benchutil.Row(f"valid ppl after {after} (example, 1 epoch: 214.4)", first,
                                   214.4, "ppl", higher_is_better=False))
