@@ -313,3 +313,20 @@ def test_a_model_registered_from_this_file_alone(capsys: pytest.CaptureFixture[s
         assert rc == 0 and float(row[4]) == pytest.approx((y[98] + y[99]) / 2, rel=1e-5)
     finally:
         SERIES.unregister("toy_mean")
+
+
+def test_fit_reads_a_toml_config(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``series fit --config run.toml``: the file's options, the command line overriding them."""
+    cfg = tmp_path / "run.toml"
+    cfg.write_text('model = "linear_ar"\ntau = "aic"\ntest = "0.25"\nmax-lags = 6\n')
+    model = tmp_path / "m.pt"
+    rc, out, _ = run(["series", "fit", "sunspots", "--config", str(cfg), "--out", str(model)],
+                     capsys)
+    assert rc == 0 and "linear-ar(aic=" in out and "fitted on 232 values" in out, out
+    rc, out, _ = run(["series", "fit", "sunspots", "--config", str(cfg), "--tau", "3",
+                      "--out", str(model)], capsys)
+    assert rc == 0 and "linear-ar(3)" in out, out
+    cfg.write_text('modle = "ar"\n')
+    rc, _, err = run(["series", "fit", "sunspots", "--config", str(cfg), "--out", str(model)],
+                     capsys)
+    assert_one_line_error(rc, err, "unknown option(s) modle")

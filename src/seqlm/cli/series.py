@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import typer
 
 from seqlm.cli.common import echo, emit_json, output_file, seed_everything
+from seqlm.cli.config import ConfigOption, options
 from seqlm.errors import ConfigError, DataError
 from seqlm.io import atomic_write, check_output_dir
 
@@ -141,8 +143,9 @@ PREPROCESS = {
 
 
 @app.command("fit", epilog=EXAMPLES + "seqlm series fit co2 --out co2.pt  (auto; prints its "
-             "choices)")
+             "choices)\n  seqlm series fit co2 --config run.toml  (options from a TOML file)")
 def fit_cmd(
+    ctx: typer.Context,
     data: str = DATA,
     model: str = typer.Option("auto", "--model", help=MODEL_HELP),
     out: Path = typer.Option(Path("series-model.pt"), "--out", help="Where to save the model."),
@@ -163,47 +166,54 @@ def fit_cmd(
     difference: int = PREPROCESS["difference"],
     seasonal_difference: int = PREPROCESS["seasonal_difference"],
     detrend: bool = PREPROCESS["detrend"], window_norm: bool = PREPROCESS["window_norm"],
+    config: Path = ConfigOption,
 ) -> None:
     """Fit one model on the training part of a chronological split and save it."""
+    fit_model(SimpleNamespace(**options(ctx, config)))
+
+
+def fit_model(a: SimpleNamespace) -> None:
+    """``series fit`` with its options resolved (command line > --config file > defaults)."""
     from seqlm.series.experiment import fit_split
     from seqlm.series.persist import save_model
     from seqlm.series.predict import one_step
 
-    seed_everything(seed, threads)
-    _check_out(out, data, resume)
-    spec = _data_spec(data, column, time_column, fill, season, seed)
+    seed_everything(a.seed, a.threads)
+    _check_out(a.out, a.data, a.resume)
+    spec = _data_spec(a.data, a.column, a.time_column, a.fill, a.season, a.seed)
     series = _load(spec)
     y = series.values
-    split = _split(len(y), _min_tau(tau), test, valid)
-    m = _one(_models(model, tau, season or series.season, hidden, cell, epochs, lr, clip, seed,
-                     device, progress, seq_len, burn_in, horizon=horizon, max_lags=max_lags,
-                     difference=difference, seasonal_difference=seasonal_difference,
-                     detrend=detrend, window_norm=window_norm))
+    split = _split(len(y), _min_tau(a.tau), a.test, a.valid)
+    m = _one(_models(a.model, a.tau, a.season or series.season, a.hidden, a.cell, a.epochs, a.lr,
+                     a.clip, a.seed, a.device, a.progress, a.seq_len, a.burn_in,
+                     horizon=a.horizon, max_lags=a.max_lags, difference=a.difference,
+                     seasonal_difference=a.seasonal_difference, detrend=a.detrend,
+                     window_norm=a.window_norm))
     neural = getattr(type(m), "kind", "") in ("mlp", "latent")
-    if (run_dir is not None or resume is not None) and not neural:
+    if (a.run_dir is not None or a.resume is not None) and not neural:
         raise ConfigError("--run-dir and --resume apply to the neural models (mlp, latent) "
                           "without preprocessing options")
-    if resume is not None and not resume.is_file():
-        raise DataError(f"no such checkpoint: {resume}")
+    if a.resume is not None and not a.resume.is_file():
+        raise DataError(f"no such checkpoint: {a.resume}")
     try:
-        fit_split(m, y, split, **({"out": run_dir, "resume": resume} if neural else {}))
+        fit_split(m, y, split, **({"out": a.run_dir, "resume": a.resume} if neural else {}))
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
-        if resume is None:
+        if a.resume is None:
             raise
         first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
-        raise DataError(f"--resume {resume}: not a checkpoint of this {model} model "
+        raise DataError(f"--resume {a.resume}: not a checkpoint of this {a.model} model "
                         f"({type(exc).__name__}: {first})") from None
     _print_choices(m)
     start = max(m.min_history, split.test_start)
     test_mse = float(np.mean((one_step(m, y, start) - y[start:]) ** 2))
     msg = (f"{m.name}: fitted on {split.train_end} values, 1-step test MSE {test_mse:.4g} "
            f"({len(y) - start} targets)")
-    if refit:
+    if a.refit:
         m.fit(y)
         msg += f"; refitted on all {len(y)} values"
-    save_model(m, out, extra={"data": spec, "split": [split.n, split.train_end,
-                                                      split.test_start], "refit": refit})
-    echo(f"{msg}; saved {out}")
+    save_model(m, a.out, extra={"data": spec, "split": [split.n, split.train_end,
+                                                        split.test_start], "refit": a.refit})
+    echo(f"{msg}; saved {a.out}")
 
 
 def _print_choices(model: Any) -> None:

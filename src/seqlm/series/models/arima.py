@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,24 @@ def residuals(w: np.ndarray, ar: np.ndarray, ma: np.ndarray, mu: float) -> np.nd
     return e
 
 
-@register("arima")
+@dataclass
+class ARIMAConfig:
+    """``orders`` (p, q, P, Q) and ``mean``, or None: searched by AIC; differences d, D of
+    period m."""
+
+    orders: tuple[int, ...] | None = None
+    mean: bool = False
+    d: int = 0
+    D: int = 0
+    m: int = 1
+
+    def __post_init__(self) -> None:
+        if self.orders is not None and (len(self.orders) != 4 or min(self.orders) < 0):
+            raise ConfigError(f"arima orders must be four counts (p, q, P, Q), got "
+                              f"{self.orders!r}")
+
+
+@register("arima", config=ARIMAConfig)
 class ARIMA(Forecaster):
     """SARIMA by CSS: ``order`` = (p, q, P, Q, mean) or "aic"; d, D, m fixed by the caller."""
 
@@ -95,6 +113,19 @@ class ARIMA(Forecaster):
         self.orders = Orders(*order) if order != "aic" else Orders(0, 0)
         self.coef = np.zeros(0)
         self.sigma2 = math.nan
+
+    @classmethod
+    def from_config(cls, config: ARIMAConfig) -> ARIMA:
+        o = config.orders
+        return cls("aic" if o is None else (o[0], o[1], o[2], o[3], config.mean), config.d,
+                   config.D, config.m)
+
+    @property
+    def config(self) -> ARIMAConfig:
+        o = self.orders
+        return ARIMAConfig(None if self.order == "aic" else (o.p, o.q, o.P, o.Q),
+                           o.mean if self.order != "aic" else False, self.diff.d, self.diff.D,
+                           self.m)
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> ARIMA:

@@ -89,7 +89,7 @@ def _key(diff: Differencing, detrend: bool) -> str:
     return ("detrend, " if detrend else "") + diff.describe()
 
 
-@register("auto")
+@register("auto", config=AutoConfig)
 class AutoForecaster(Forecaster):
     """Tests and validation choose the preprocessing, lags, strategy and neural residual."""
 
@@ -99,6 +99,10 @@ class AutoForecaster(Forecaster):
         self.choices: dict[str, Any] = {}
         self.residuals: list[list[float]] = []
         self.name = "auto"
+
+    @classmethod
+    def from_config(cls, config: AutoConfig) -> AutoForecaster:
+        return cls(config)
 
     @property
     def min_history(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -12,12 +13,29 @@ from seqlm.series.models.base import MarkovForecaster
 from seqlm.series.models.registry import register
 
 
-@register("naive")
+@dataclass
+class NaiveConfig:
+    """The naive forecaster has no settings."""
+
+
+@dataclass
+class SeasonalNaiveConfig:
+    """Season length m of the seasonal naive forecaster."""
+
+    season: int = 12
+
+
+@register("naive", config=NaiveConfig)
 class NaiveForecaster(MarkovForecaster):
     """x_t is predicted by x_{t-1} (free-running: the last observed value, repeated)."""
 
     name = "naive"
     tau = 1
+    config = NaiveConfig()
+
+    @classmethod
+    def from_config(cls, config: NaiveConfig) -> NaiveForecaster:
+        return cls()
 
     def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None) -> NaiveForecaster:
         as_values(y_train, "y_train")
@@ -31,7 +49,7 @@ class NaiveForecaster(MarkovForecaster):
         return cls()
 
 
-@register("seasonal_naive", aliases=("seasonal-naive",))
+@register("seasonal_naive", aliases=("seasonal-naive",), config=SeasonalNaiveConfig)
 class SeasonalNaiveForecaster(MarkovForecaster):
     """x_t is predicted by x_{t-m} for season length m (free-running repeats the last season)."""
 
@@ -39,6 +57,11 @@ class SeasonalNaiveForecaster(MarkovForecaster):
         require_int("season", season)
         self.tau = season
         self.name = f"seasonal-naive({season})"
+        self.config = SeasonalNaiveConfig(season)
+
+    @classmethod
+    def from_config(cls, config: SeasonalNaiveConfig) -> SeasonalNaiveForecaster:
+        return cls(config.season)
 
     def fit(self, y_train: np.ndarray,
             y_valid: np.ndarray | None = None) -> SeasonalNaiveForecaster:

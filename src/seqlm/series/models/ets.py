@@ -12,6 +12,7 @@ x_0, so x_0 comes from least squares and only the smoothing parameters are searc
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -107,7 +108,16 @@ def _unpack(theta: np.ndarray, trend: str, season: str) -> dict[str, float]:
     return p
 
 
-@register("ets")
+@dataclass
+class ETSConfig:
+    """Trend none/add/damped/auto, season none/add/auto (auto: by AICc), season length m."""
+
+    trend: str = "auto"
+    season: str = "auto"
+    m: int | None = None
+
+
+@register("ets", config=ETSConfig)
 class ETS(Forecaster):
     """ETS(A, trend, season) with ``trend`` none/add/damped/auto and ``season`` none/add/auto
     (auto: the form with the lowest AICc); ``m`` is the season length."""
@@ -122,6 +132,14 @@ class ETS(Forecaster):
         self.params: dict[str, float] = {}
         self.x0: np.ndarray | None = None
         self.sse, self.aicc = math.nan, math.nan
+
+    @classmethod
+    def from_config(cls, config: ETSConfig) -> ETS:
+        return cls(config.trend, config.season, config.m)
+
+    @property
+    def config(self) -> ETSConfig:
+        return ETSConfig(self.trend, self.season, self.m if self.m >= 2 else None)
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> ETS:

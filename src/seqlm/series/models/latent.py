@@ -8,6 +8,7 @@ on drifts), then feeds its own predictions back.
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,30 @@ from seqlm.series.models.tasks import BurnInRegressionTask
 from seqlm.series.scaling import Scaler
 
 
-@register("latent")
+@dataclass
+class LatentTraining(NeuralSettings):
+    """The latent model's training defaults (the CLI's: big batches, ~2.5 s CPU on 1,000
+    values)."""
+
+    epochs: int = 30
+    lr: float = 0.02
+    batch_size: int = 128
+
+
+@dataclass
+class LatentConfig:
+    """State size, cell, layers, training sequence length / burn-in / context, training."""
+
+    hidden: int = 16
+    cell: str = "gru"
+    num_layers: int = 1
+    seq_len: int = 64
+    burn_in: int = 16
+    context: int | None = None
+    training: LatentTraining = field(default_factory=LatentTraining)
+
+
+@register("latent", config=LatentConfig)
 class LatentRNNForecaster(Forecaster):
     """RNN/GRU/LSTM forecaster: ``hidden`` units, ``num_layers`` layers, trained on ``seq_len``."""
 
@@ -47,6 +71,16 @@ class LatentRNNForecaster(Forecaster):
         self.scaler: Scaler | None = None
         self.history: Any = None
         self.name = f"latent-{cell}({hidden})"
+
+    @classmethod
+    def from_config(cls, config: LatentConfig) -> LatentRNNForecaster:
+        return cls(config.hidden, config.cell, config.num_layers, config.seq_len, config.burn_in,
+                   config.context, config.training)
+
+    @property
+    def config(self) -> LatentConfig:
+        return LatentConfig(self.hidden, self.cell, self.num_layers, self.seq_len, self.burn_in,
+                            self.context, LatentTraining(**asdict(self.settings)))
 
     def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None, *,
             out: str | Path | None = None, resume: str | Path | None = None) -> LatentRNNForecaster:

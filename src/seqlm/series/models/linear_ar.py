@@ -8,6 +8,7 @@ criteria are comparable, with Gaussian log-likelihood at sigma^2 = RSS / nobs.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,9 +46,25 @@ def aic_table(y: np.ndarray, max_lags: int) -> dict[int, float]:
     return table
 
 
-@register("linear_ar", aliases=("ar",))
+@dataclass
+class LinearARConfig:
+    """Lag order ``tau`` (or "aic": chosen by AIC among 1..max_lags)."""
+
+    tau: int | str = "aic"
+    max_lags: int = 20
+
+
+@register("linear_ar", aliases=("ar",), config=LinearARConfig)
 class LinearAR(MarkovForecaster):
     """AR(tau) with intercept, fitted by least squares; ``tau="aic"`` picks the order by AIC."""
+
+    @classmethod
+    def from_config(cls, config: LinearARConfig) -> LinearAR:
+        return cls(config.tau, config.max_lags)
+
+    @property
+    def config(self) -> LinearARConfig:
+        return LinearARConfig("aic" if self.select else self.tau, self.max_lags)
 
     def __init__(self, tau: int | str = "aic", max_lags: int = 20) -> None:
         if tau == "aic":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,28 @@ from seqlm.series.windows import check_tau, make_windows
 from seqlm.train.tasks import RegressionTask
 
 
-@register("mlp")
+@dataclass
+class MLPTraining(NeuralSettings):
+    """The MLP's training defaults (the book's: Adam at lr 0.01, batch 16, 10 epochs)."""
+
+    epochs: int = 10
+    lr: float = 0.01
+    batch_size: int = 16
+
+
+@dataclass
+class MLPConfig:
+    """Window ``tau`` (or "aic"), hidden sizes, normalisation and the training settings."""
+
+    tau: int | str = 4
+    hidden: tuple[int, ...] = (10,)
+    window_norm: bool = False
+    linear_skip: bool = False
+    max_lags: int = 20
+    training: MLPTraining = field(default_factory=MLPTraining)
+
+
+@register("mlp", config=MLPConfig)
 class AutoregressiveMLP(MarkovForecaster):
     """The book's Markov model: an MLP on the last ``tau`` (standardised) values.
 
@@ -49,6 +71,16 @@ class AutoregressiveMLP(MarkovForecaster):
         self.history: Any = None
         self.name = f"mlp({self.tau}-{'-'.join(map(str, self.hidden))}-1" + (
             "+linear)" if self.linear_skip else ")")
+
+    @classmethod
+    def from_config(cls, config: MLPConfig) -> AutoregressiveMLP:
+        return cls(config.tau, config.hidden, config.training, config.linear_skip,
+                   config.window_norm, config.max_lags)
+
+    @property
+    def config(self) -> MLPConfig:
+        return MLPConfig("aic" if self.select else self.tau, self.hidden, self.window_norm,
+                         self.linear_skip, self.max_lags, MLPTraining(**asdict(self.settings)))
 
     def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None, *,
             out: str | Path | None = None, resume: str | Path | None = None) -> AutoregressiveMLP:

@@ -22,11 +22,13 @@ ALIASES: dict[str, str] = {}
 T = TypeVar("T")
 
 
-def register(kind: str, aliases: tuple[str, ...] = ()) -> Callable[[type[T]], type[T]]:
-    """Class decorator: the model is built, saved and loaded under ``kind``."""
+def register(kind: str, aliases: tuple[str, ...] = (),
+             config: type | None = None) -> Callable[[type[T]], type[T]]:
+    """Class decorator: the model is built, saved and loaded under ``kind``; with ``config``
+    (a dataclass) :func:`build` makes it from that typed config via ``cls.from_config``."""
 
     def deco(cls: type[T]) -> type[T]:
-        SERIES.add(kind, cls)  # raises ConfigError if another class has the name
+        SERIES.add(kind, cls, config=config)  # raises ConfigError if another class has the name
         cls.kind = kind  # type: ignore[attr-defined]
         for a in aliases:
             ALIASES[a] = kind
@@ -50,6 +52,20 @@ def canonical(name: str) -> str:
     if kind not in SERIES:
         raise ConfigError(f"unknown model {name!r}; choose from {', '.join(names())}")
     return kind
+
+
+def build(name: str, data: Any = None, **overrides: Any) -> Any:
+    """A fresh model from its typed config: a config instance, a plain dict (TOML/JSON) or
+    None (defaults), ``overrides`` on top; unknown keys and wrong types raise ConfigError."""
+    kind = canonical(name)
+    if SERIES.entry(kind).config is None:
+        raise ConfigError(f"series model {kind!r} is a part of other models and has no config")
+    return SERIES[kind].from_config(SERIES.config(kind, data, **overrides))  # type: ignore[attr-defined]
+
+
+def dump_config(model: Any) -> dict[str, Any]:
+    """``{"name": kind, "config": {...}}`` of a model built from a typed config."""
+    return SERIES.dump(type(model).kind, model.config)
 
 
 def names() -> list[str]:
