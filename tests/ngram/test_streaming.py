@@ -68,3 +68,29 @@ def test_memory_values_and_stream_mode_are_checked(tmp_path: Path) -> None:
     (tmp_path / "c.txt.gz").write_bytes(b"")
     with pytest.raises(ConfigError, match="sentence"):
         NgramLM(3, mode="stream").fit_file(tmp_path / "c.txt.gz", memory="1G")
+
+
+@pytest.mark.parametrize("n,V", [(1, 7), (3, 50), (5, 10_000), (4, 2**31 - 1)])
+def test_merge_order_sums_equal_rows_in_lexicographic_order(n: int, V: int) -> None:
+    """Against a dictionary: parts with repeated rows (packed into one or several sort keys,
+    by the vocabulary's bits) merge to the distinct rows, sorted, with summed counts."""
+    from collections import Counter
+
+    from seqlm.ngram.runs import merge_order
+
+    rng = np.random.default_rng(n)
+    vocab = rng.integers(0, V, size=6)  # few distinct words, so rows repeat across parts
+    parts = [vocab[rng.integers(0, 6, size=(40, n))].astype(np.int32) for _ in range(3)]
+    counts = [rng.integers(1, 5, size=40) for _ in parts]
+    starts = [rng.random(40) < 0.1 for _ in parts]
+    want: Counter[tuple[int, ...]] = Counter()
+    began: set[tuple[int, ...]] = set()
+    for w, c, s in zip(parts, counts, starts, strict=True):
+        for row, k, b in zip(map(tuple, w.tolist()), c.tolist(), s.tolist(), strict=True):
+            want[row] += k
+            if b:
+                began.add(row)
+    w, c, s = merge_order(parts, counts, starts)
+    rows = list(map(tuple, w.tolist()))
+    assert rows == sorted(want) and c.tolist() == [want[r] for r in rows]
+    assert s.tolist() == [r in began for r in rows]

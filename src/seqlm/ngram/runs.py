@@ -67,13 +67,32 @@ def merge_order(words: list[np.ndarray], count: list[np.ndarray], starts: list[n
     s = np.concatenate(starts) if len(starts) > 1 else starts[0]
     if len(w) == 0:
         return w, c, s
-    perm = np.lexsort(w.T[::-1])
-    w, c, s = w[perm], c[perm], s[perm]
+    packed = pack_rows(w)
+    perm = np.argsort(packed[0]) if len(packed) == 1 else np.lexsort(packed[::-1])
     new = np.empty(len(w), dtype=bool)
     new[0] = True
-    np.any(w[1:] != w[:-1], axis=1, out=new[1:])
-    at = np.nonzero(new)[0]
-    return w[at], np.add.reduceat(c, at), np.logical_or.reduceat(s, at)
+    np.not_equal(packed[0][perm[1:]], packed[0][perm[:-1]], out=new[1:])
+    for col in packed[1:]:
+        new[1:] |= col[perm[1:]] != col[perm[:-1]]
+    at = perm[np.nonzero(new)[0]]
+    groups = np.nonzero(new)[0]
+    return w[at], np.add.reduceat(c[perm], groups), np.logical_or.reduceat(s[perm], groups)
+
+
+def pack_rows(w: np.ndarray) -> list[np.ndarray]:
+    """Rows of word ids as int64 keys, most significant first, as many words per key as fit in
+    63 bits: their lexicographic order is the rows' (one key for a 4-gram of a 30k-word
+    vocabulary), so sorting takes one or two keys instead of one per column."""
+    bits = max(1, int(w.max()).bit_length()) if w.size else 1
+    per = max(1, 63 // bits)
+    keys = []
+    for a in range(0, w.shape[1], per):
+        k = w[:, a].astype(np.int64)
+        for j in range(a + 1, min(a + per, w.shape[1])):
+            k <<= bits
+            k |= w[:, j]
+        keys.append(k)
+    return keys
 
 
 def merge_runs(runs: list[Run]) -> Run:
@@ -106,9 +125,13 @@ def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
         row = w[:, 0].astype(np.int64)  # row of the (n-1)-word prefix, order by order
         for k in range(1, n - 1):
             row = lookup(out[k].keys, row * V + w[:, k])
-        suffix = w[:, 1].astype(np.int64)  # row of the n-gram without its first word
-        for k in range(2, n):
-            suffix = lookup(out[k - 1].keys, suffix * V + w[:, k])
+        if n == 2:  # row of the n-gram without its first word: a unigram's row is its word
+            suffix = w[:, 1].astype(np.int64)
+        else:  # (w2..wn) = the prefix's own suffix row (w2..w(n-1)), extended by wn
+            suffix = out[n - 2].suffix[row]
+            suffix *= V
+            suffix += w[:, n - 1]
+            suffix = lookup(out[n - 2].keys, suffix)
         row *= V
         row += w[:, n - 1]
         keys = row

@@ -31,7 +31,7 @@ from seqlm.ngram.runs import Run, assemble, count_tokens, merge_order
 from seqlm.ngram.tokens import TypeTokens, UnitTokens, tokenize_text
 from seqlm.ngram.vocab_build import lmplz_ranks, vocab_from_counts
 
-MERGE_BYTES_PER_ROW = 64  # a merged range: words, counts, starts, the sort permutation, copies
+MERGE_BYTES_PER_ROW = 128  # a merged range: words, counts, starts, sort keys, permutation, copies
 MIN_BLOCK = 1 << 20       # bytes of text per block at least
 
 
