@@ -168,3 +168,45 @@ def test_verb_help_loads_neither_numpy_nor_the_model_code() -> None:
                          timeout=120)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "[]"
+
+
+def test_every_output_path_problem_is_one_line_and_nothing_written(
+        model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 12 section 3 for fit and convert: an empty path, a parent that is a file, an
+    unwritable folder, an existing folder; and generate's --seed -1."""
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    bad_outputs = ["", str(afile / "m.npz"), str(tmp_path)]
+    if os.geteuid() != 0:  # root writes anywhere, so this case only means something for users
+        bad_outputs.append(str(locked / "m.npz"))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for out in bad_outputs:
+        for argv in (["ngram", "fit", TRAIN, "-o", out], ["ngram", "convert", str(model), out]):
+            assert main(argv) == 2, argv
+            err = capsys.readouterr().err
+            assert err.startswith("seqlm: error:") and len(err.strip().splitlines()) == 1, err
+    assert main(["ngram", "generate", str(model), "--seed", "-1"]) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert list(locked.iterdir()) == [] and afile.read_text() == "x"
+
+
+def test_written_models_get_the_mode_open_would_give(model: Path, tmp_path: Path) -> None:
+    """Issue 12 section 4: the umask is honoured as by open(); overwriting keeps the mode."""
+    saved = os.umask(0o027)
+    try:
+        outs = [tmp_path / "new.npz", tmp_path / "new.arpa"]
+        assert main(["ngram", "fit", TRAIN, "-o", str(outs[0])]) == 0
+        assert main(["ngram", "convert", str(outs[0]), str(outs[1])]) == 0
+        plain = tmp_path / "plain"
+        with open(plain, "w") as fh:
+            fh.write("x")
+        assert {p.stat().st_mode & 0o777 for p in outs} == {plain.stat().st_mode & 0o777}
+        outs[1].chmod(0o600)
+        assert main(["ngram", "convert", str(outs[0]), str(outs[1])]) == 0
+        assert outs[1].stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(saved)
