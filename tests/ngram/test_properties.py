@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -50,3 +51,20 @@ def test_stupid_backoff_scores_are_not_normalised_but_positive(sents: list[list[
     lp = model.token_logprobs(text)
     assert np.all(np.isfinite(lp)) and np.all(lp <= 0)
     assert not model.perplexity(text).proper
+
+
+@pytest.mark.parametrize("est", ["witten_bell", "absolute", "kneser_ney", "modified_kneser_ney"])
+def test_estimation_by_chunks_of_contexts_is_exact(est: str, monkeypatch: pytest.MonkeyPatch
+                                                   ) -> None:
+    """Chunks of a few n-grams (a context often spans several chunks' worth, empty contexts
+    fall between chunks) give exactly the one-chunk tables."""
+    import seqlm.ngram.estimators as estimators
+
+    text = "\n".join(" ".join(f"w{(i * j) % 13}" for j in range(i % 9 + 2)) for i in range(80))
+    whole = NgramLM(4, est).fit(text)
+    monkeypatch.setattr(estimators, "CHUNK_ROWS", 3)
+    parts = NgramLM(4, est).fit(text)
+    assert whole.tables is not None and parts.tables is not None
+    for a, b in zip(whole.tables.logp + whole.tables.logbow,
+                    parts.tables.logp + parts.tables.logbow, strict=True):
+        np.testing.assert_array_equal(a, b)

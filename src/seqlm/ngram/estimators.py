@@ -59,8 +59,9 @@ class Interpolated(Smoothing):
     lmplz_statistics: ClassVar[bool] = False  # discounts from counts collected as lmplz does
 
     def order_discounts(self, counts: np.ndarray) -> tuple[tuple[float, ...], bool] | None:
-        """The discounts of one order from its (statistics) counts and whether a fallback was
-        used; None for an estimator without discounts."""
+        """The discounts of one order from its (statistics) counts (float64 effective counts,
+        or the highest order's raw int64 counts) and whether a fallback was used; None for an
+        estimator without discounts."""
         return None
 
     def weights(self, c: np.ndarray, group: np.ndarray, n_groups: int,
@@ -198,43 +199,83 @@ def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size
     swap: list[int | None] = [None] * order
     if est.lmplz_statistics and first_seen is not None:
         swap[:order - 1] = lmplz_last_rows(tables, first_seen, bos)
-    V = np.int64(vocab_size)
     logp: list[np.ndarray] = []
     logbow: list[np.ndarray] = []
     discounts: list[tuple[float, ...]] = []
     fallback: list[bool] = []
     prob_prev = np.zeros(0)
     for n in range(1, order + 1):
-        c = effective_count(tables, n, est.adjusted, stream)
-        if n == 1:
+        c = effective_count(tables, n, est.adjusted, stream) if n < order else None
+        if n == 1 and c is not None:
             c[~predicted] = 0.0
-        found = _discounts(est, c, swap[n - 1], tables[n - 1].count)
+        if c is None and order == 1:  # a unigram model: the top order is order 1
+            c = tables[0].count.astype(np.float64)
+            c[~predicted] = 0.0
+        found = _discounts(est, tables[n - 1].count if c is None else c, swap[n - 1],
+                           tables[n - 1].count)
         d = None
         if found is not None:
             d = found[0]
             discounts.append(d)
             fallback.append(found[1])
         if n == 1:
+            assert c is not None
             alpha, gamma = est.weights(c, np.zeros(len(c), dtype=np.int64), 1, d)
             if est.config.interpolate_unigram:
                 p = alpha + gamma[0] / predicted.sum()
             else:
                 p = c / max(c.sum(), 1.0)
             p[~predicted] = 0.0
+            with np.errstate(divide="ignore"):
+                logp.append(np.log(p))
         else:
-            group = tables[n - 1].keys // V
-            p, gamma = est.weights(c, group, len(tables[n - 2].count), d)
+            p, lp, gamma = _order_by_chunks(est, tables, n, c, prob_prev, d, n < order)
             del c
-            lower = prob_prev[tables[n - 1].suffix]
-            lower *= gamma[group]
-            p += lower  # alpha + gamma * p_{n-1}, in alpha's buffer
-            del lower, group
             _release(tables[n - 2])
+            logp.append(lp)
             logbow.append(np.log(np.where(gamma > 0, gamma, 1.0)))
-        with np.errstate(divide="ignore"):
-            logp.append(np.log(p))
         prob_prev = p
     return Tables(logp, logbow, discounts, fallback)
+
+
+CHUNK_ROWS = 1 << 20  # n-grams of one order estimated at a time (whole contexts)
+
+
+def _order_by_chunks(est: Interpolated, tables: list[OrderCounts], n: int,
+                     c: np.ndarray | None, prob_prev: np.ndarray,
+                     d: tuple[float, ...] | None, keep_p: bool
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(p or an empty array unless ``keep_p``, log p, gamma per context) of order n >= 2, a
+    chunk of whole contexts at a time: the weights only combine n-grams of one context, so
+    the chunks give exactly the one-pass numbers while only a chunk's temporaries are alive.
+    ``c``: the effective counts (None: the raw counts, taken a chunk at a time)."""
+    t = tables[n - 1]
+    V = np.int64(len(tables[0].count))
+    n_ctx, rows = len(tables[n - 2].count), len(t.keys)
+    gamma = est.weights(np.zeros(0), np.zeros(0, dtype=np.int64), n_ctx, d)[1].copy()
+    logp = np.empty(rows)
+    p = np.empty(rows if keep_p else 0)
+    a = 0
+    while a < rows:
+        b = min(rows, a + CHUNK_ROWS)
+        if b < rows:  # end the chunk at a context boundary (after the context if it is huge)
+            start = int(np.searchsorted(t.keys, (t.keys[b] // V) * V))
+            b = start if start > a else int(np.searchsorted(t.keys, (t.keys[b] // V + 1) * V))
+        group = t.keys[a:b] // V
+        g0 = int(group[0])
+        group -= g0
+        cc = t.count[a:b].astype(np.float64) if c is None else c[a:b]
+        alpha, gam = est.weights(cc, group, int(group[-1]) + 1, d)
+        gamma[g0:g0 + len(gam)] = gam
+        lower = prob_prev[t.suffix[a:b]]
+        lower *= gam[group]
+        alpha += lower  # alpha + gamma * p_{n-1}
+        with np.errstate(divide="ignore"):
+            np.log(alpha, out=logp[a:b])
+        if keep_p:
+            p[a:b] = alpha
+        a = b
+    return p, logp, gamma
 
 
 def _release(t: OrderCounts) -> None:
