@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import Forecaster
 
@@ -48,9 +48,7 @@ def check_ks(ks: Sequence[int], span: int) -> list[int]:
     if not out:
         raise ConfigError("give at least one k")
     for k in out:
-        if isinstance(k, bool) or int(k) != k or k < 1:
-            raise ConfigError(f"k must be a positive integer, got {k!r}")
-        if k > span:
+        if require_int("k", k) > span:
             raise DataError(f"k={k} is larger than the test span of {span} values")
     return [int(k) for k in out]
 

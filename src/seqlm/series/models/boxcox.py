@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import DataError, require_number
 from seqlm.series.data import as_values
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.registry import from_record, record, register
@@ -57,8 +57,8 @@ class BoxCox(Forecaster):
     """``inner`` fitted on the Box-Cox transform of positive values (lam a number or "auto")."""
 
     def __init__(self, inner: Forecaster, lam: float | str = "auto", period: int = 1) -> None:
-        if lam != "auto" and not isinstance(lam, int | float):
-            raise ConfigError(f"box-cox lambda must be a number or 'auto', got {lam!r}")
+        if lam != "auto":
+            require_number("box-cox lambda (a number or 'auto')", lam)
         self.inner, self.lam_setting, self.period = inner, lam, period
         self.lam = 1.0 if lam == "auto" else float(lam)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.linear_ar import LinearAR, ols
@@ -21,8 +21,7 @@ class DirectAR(Forecaster):
     """AR with ``lags`` lags (or "aic": the order AIC picks for the 1-step model), H direct fits."""
 
     def __init__(self, lags: int | str = "aic", horizon: int = 12, max_lags: int = 20) -> None:
-        if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-            raise ConfigError(f"horizon must be a positive integer, got {horizon!r}")
+        require_int("horizon", horizon)
         self.lags, self.horizon, self.max_lags = lags, horizon, max_lags
         self.tau = 0 if lags == "aic" else int(lags)
         self.coef: np.ndarray | None = None  # (H, p + 1): row h-1 = [c_h, a_h1, ..., a_hp]
