@@ -1,6 +1,7 @@
 """One vocabulary of options across the CLI groups (issue 12; rule in seqlm.cli.common):
 ``--device`` defaults to auto on every verb that has it; every verb that trains or scores a
-corpus offers ``--progress/--no-progress``, on by default."""
+corpus offers ``--progress/--no-progress``, on by default; ``--seed`` only where something is
+random (checked for the language-model groups, rnn and ngram)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,8 @@ def test_long_work_offers_progress_on_by_default(all_verbs: dict[tuple[str, str]
     off_rule = sorted(k for k, c in all_verbs.items() if not follows_progress_rule(c)
                       and (k in LONG_WORK or option(c, "progress") is not None))
     assert off_rule == sorted(PENDING), "--progress/--no-progress (on) missing or different"
+
+
+def test_seed_only_where_something_is_random(all_verbs: dict[tuple[str, str], Any]) -> None:
+    seeded = {k for k, c in all_verbs.items() if k[0] in ("rnn", "ngram") and option(c, "seed")}
+    assert seeded == {("rnn", "train"), ("rnn", "generate"), ("ngram", "generate")}

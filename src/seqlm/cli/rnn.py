@@ -223,7 +223,6 @@ def evaluate(
                                           help="Its split (e.g. train)."),
     device: str = DeviceOption,
     progress: bool = common.ProgressOption,
-    seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
     """Perplexity of a text under a trained model (same conventions as the n-gram models),
@@ -235,7 +234,7 @@ def evaluate(
     """
     from seqlm.apps.lm import split_text
 
-    seed_everything(seed, threads)
+    seed_everything(0, threads)  # nothing here is random; this sets the threads
     if mix is None and (lam is not None or tune_data or tune_split):
         raise ConfigError("--lam, --tune-data and --tune-split need --mix")
     if mix is not None and (lam is None) == (tune_data is None):
