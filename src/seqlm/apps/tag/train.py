@@ -16,7 +16,7 @@ from seqlm.apps.tag.model import Tagger, TaggerConfig
 from seqlm.apps.tag.sentences import Sentence
 from seqlm.apps.tag.task import TaggingTask
 from seqlm.apps.tag.vocab import TagVocabs
-from seqlm.errors import DataError
+from seqlm.errors import DataError, first_line
 from seqlm.train import CheckpointError, Trainer, TrainResult, load_checkpoint
 from seqlm.train.average import WeightAverage
 from seqlm.train.config import TrainConfig, resolve_device
@@ -96,7 +96,7 @@ def load_tagger(path: str | os.PathLike[str], device: str = "cpu"
             average.load_state_dict(ckpt["average_state"])
             average.copy_to(model)
     except (RuntimeError, KeyError, ValueError, TypeError, DataError) as exc:
-        raise CheckpointError(f"{path} does not rebuild its tagger: {str(exc)[:200]}") from None
+        raise CheckpointError(f"{path} does not rebuild its tagger: {first_line(exc)}") from None
     return model.to(dev).eval(), vocabs, ckpt
 
 
