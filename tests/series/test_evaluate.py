@@ -66,3 +66,15 @@ def test_plots_write_png_files(tmp_path: Path) -> None:
     for name in "abc":
         data = (tmp_path / f"{name}.png").read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 5000
+
+
+def test_the_package_name_evaluate_is_the_function() -> None:
+    """``seqlm.series.evaluate`` is also a submodule; once it is imported (here, and by the
+    models) the package name must still be the function docs/series.md calls."""
+    import importlib
+
+    importlib.import_module("seqlm.series.evaluate")
+    importlib.import_module("seqlm.series.models.auto")
+    from seqlm.series import evaluate
+
+    assert callable(evaluate) and evaluate.__module__ == "seqlm.series.evaluate"

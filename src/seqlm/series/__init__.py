@@ -32,3 +32,10 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         return getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# ``evaluate`` is a submodule and a function: the first import of the submodule (by any model
+# or verb) binds the package attribute to the module, which would then shadow the lazy name.
+# Binding the function here keeps ``from seqlm.series import evaluate`` the function (numpy
+# only: no torch).
+from seqlm.series.evaluate import evaluate as evaluate  # noqa: E402

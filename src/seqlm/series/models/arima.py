@@ -20,6 +20,7 @@ from scipy.optimize import least_squares
 from scipy.signal import lfilter
 
 from seqlm.errors import ConfigError, DataError
+from seqlm.series import stattests
 from seqlm.series.data import as_values
 from seqlm.series.models.base import Forecaster
 from seqlm.series.models.registry import register
@@ -86,12 +87,12 @@ def residuals(w: np.ndarray, ar: np.ndarray, ma: np.ndarray, mu: float) -> np.nd
 @dataclass
 class ARIMAConfig:
     """``orders`` (p, q, P, Q) and ``mean``, or None: searched by AIC; differences d, D of
-    period m."""
+    period m (None: by the KPSS test and the seasonal strength on the training values)."""
 
     orders: tuple[int, ...] | None = None
     mean: bool = False
-    d: int = 0
-    D: int = 0
+    d: int | None = None
+    D: int | None = None
     m: int = 1
 
     def __post_init__(self) -> None:
@@ -104,11 +105,12 @@ class ARIMAConfig:
 class ARIMA(Forecaster):
     """SARIMA by CSS: ``order`` = (p, q, P, Q, mean) or "aic"; d, D, m fixed by the caller."""
 
-    def __init__(self, order: tuple[int, int, int, int, bool] | str = "aic", d: int = 0,
-                 D: int = 0, m: int = 1) -> None:
+    def __init__(self, order: tuple[int, int, int, int, bool] | str = "aic",
+                 d: int | None = None, D: int | None = None, m: int = 1) -> None:
         if order != "aic" and (not isinstance(order, tuple | list) or len(order) != 5):
             raise ConfigError(f"arima order must be (p, q, P, Q, mean) or 'aic', got {order!r}")
-        self.diff = Differencing(d, D, m if D else 1)
+        self.tested = (d is None, D is None)
+        self.diff = Differencing(d or 0, D or 0, m if D else 1)
         self.m, self.order = m, order
         self.orders = Orders(*order) if order != "aic" else Orders(0, 0)
         self.coef = np.zeros(0)
@@ -124,14 +126,15 @@ class ARIMA(Forecaster):
     def config(self) -> ARIMAConfig:
         o = self.orders
         return ARIMAConfig(None if self.order == "aic" else (o.p, o.q, o.P, o.Q),
-                           o.mean if self.order != "aic" else False, self.diff.d, self.diff.D,
-                           self.m)
+                           o.mean if self.order != "aic" else False,
+                           None if self.tested[0] else self.diff.d,
+                           None if self.tested[1] else self.diff.D, self.m)
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> ARIMA:
-        """Built by name (CLI): orders by AIC, seasonal terms of period ``--season``; the
-        differences come from ``--difference`` / ``--seasonal-difference``."""
-        return cls("aic", 0, 0, int(opts.get("season") or 1))
+        """Built by name (CLI): orders by AIC, seasonal terms of period ``--season``, d and D
+        by the tests."""
+        return cls("aic", None, None, int(opts.get("season") or 1))
 
     @property
     def name(self) -> str:  # type: ignore[override]
@@ -153,7 +156,9 @@ class ARIMA(Forecaster):
             range(3), range(3), seas, seas, means)]
 
     def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None) -> ARIMA:
-        w = self.diff.apply(as_values(y_train, "y_train"))
+        y = as_values(y_train, "y_train")
+        self._test_differences(y)
+        w = self.diff.apply(y)
         grid = self._grid()
         start = max(o.p + o.P * self.m for o in grid)  # common residual span for the AIC
         if len(w) - start < max(o.size for o in grid) + 4:
@@ -169,6 +174,17 @@ class ARIMA(Forecaster):
         assert best is not None
         _, self.orders, self.coef, self.sigma2 = best
         return self
+
+    def _test_differences(self, y: np.ndarray) -> None:
+        """d = 1 unless KPSS finds y level-stationary; D = 1 when the seasonal strength of the
+        (differenced) values is >= 0.64 (the tests auto uses), for those left None."""
+        d, D = self.diff.d, self.diff.D
+        if self.tested[0]:
+            d = 0 if stattests.is_stationary(y) else 1
+        if self.tested[1]:
+            D = int(self.m >= 2 and len(y) >= 2 * self.m + 4 and stattests.seasonal_strength(
+                np.diff(y) if d else y, self.m) >= stattests.SEASONAL_STRENGTH)
+        self.diff = Differencing(d, D, self.m if D else 1)
 
     def _css(self, w: np.ndarray, o: Orders) -> np.ndarray:
         """Coefficients minimising the conditional sum of squares."""
