@@ -40,7 +40,8 @@ SETTINGS = ("data", "valid", "valid_frac", "test_frac", "split_seed", "group_dup
 # option name -> ModelOptions / TrainConfig field
 MODEL = {"model": "kind", "hidden": "num_hiddens", "embed": "embed_size", "layers": "num_layers",
          "bidirectional": "bidirectional", "dropout": "dropout", "weight_drop": "weight_drop",
-         "pool": "pool", "head_dropout": "head_dropout"}
+         "pool": "pool", "head_dropout": "head_dropout", "ngrams": "ngrams",
+         "ngram_buckets": "ngram_buckets"}
 LOOP = {"epochs": "epochs", "optimizer": "optimizer", "lr": "lr",
         "weight_decay": "weight_decay", "clip": "clip", "patience": "early_stop_patience",
         "time_limit": "time_limit_s", "ema": "ema_decay", "device": "device",
@@ -111,6 +112,10 @@ def train(
     pool: str = typer.Option(None, "--pool", help="last, mean, max joined by + [max+mean]."),
     head_dropout: float = bounded_float(None, "--head-dropout", hi=0.99,
                                         help="Dropout before the output layer [0.3]."),
+    ngrams: int = bounded_int(None, "--ngrams", lo=0, hi=8,
+                              help="Add a linear model on hashed 1..N-grams [0 = none]."),
+    ngram_buckets: int = bounded_int(None, "--ngram-buckets", lo=1, hi=1 << 24,
+                                     help="Hash buckets of --ngrams [262144]."),
     batch_size: int = bounded_int(None, "--batch-size", lo=1, hi=65536, help="[64]"),
     bucket: int = bounded_int(None, "--bucket", lo=0, hi=10**4,
                               help="Sort this many batches' worth by length [20]."),

@@ -1,5 +1,6 @@
 """Many-to-one classifier: a masked sequence encoder over any seqlm.rnn kind, its pooled states
-(last / mean / max, both directions), dropout, then one linear layer to class logits."""
+(last / mean / max, both directions), dropout, then one linear layer to class logits; optionally
+plus a linear model on hashed token n-grams (:mod:`seqlm.apps.classify.ngram_bag`)."""
 
 from __future__ import annotations
 
@@ -9,20 +10,24 @@ from typing import Any
 import torch
 from torch import nn
 
+from seqlm.apps.classify.ngram_bag import NgramBag
 from seqlm.apps.common.encoder import EncoderConfig, EncoderOptions, SequenceEncoder
 from seqlm.apps.common.registry import MODELS
-from seqlm.errors import require_fraction, require_int
+from seqlm.errors import ConfigError, require_fraction, require_int
 from seqlm.registry import config_to_dict
 
 
 @dataclass(kw_only=True)
 class ModelOptions(EncoderOptions):
     """The classifier's architecture (vocabulary and class count come from the data): the
-    encoder's, with classify's defaults, plus ``head_dropout`` before the output layer."""
+    encoder's, with classify's defaults, plus ``head_dropout`` before the output layer and
+    ``ngrams`` > 0: a bag of hashed 1..ngrams-grams into ``ngram_buckets`` buckets added."""
 
     dropout: float = 0.2
     pool: str = "max+mean"
     head_dropout: float = 0.3
+    ngrams: int = 0
+    ngram_buckets: int = 1 << 18
 
 
 @dataclass(kw_only=True)
@@ -36,6 +41,10 @@ class ClassifierConfig(ModelOptions):
         self.encoder_config()  # validates the encoder part
         require_int("num_classes", self.num_classes, 2)
         require_fraction("head_dropout", self.head_dropout)
+        if require_int("ngrams", self.ngrams, 0) > 8:
+            raise ConfigError(f"ngrams must be in 0..8, got {self.ngrams!r}")
+        if require_int("ngram_buckets", self.ngram_buckets) > 1 << 24:
+            raise ConfigError(f"ngram_buckets must be <= 2^24, got {self.ngram_buckets!r}")
 
     def encoder_config(self) -> EncoderConfig:
         names = {f.name for f in fields(EncoderConfig)}
@@ -52,9 +61,12 @@ class SequenceClassifier(nn.Module):
         self.encoder = SequenceEncoder(config.encoder_config())
         self.drop = nn.Dropout(config.head_dropout)
         self.head = nn.Linear(self.encoder.output_size, config.num_classes)
+        self.bag = (NgramBag(config.ngrams, config.ngram_buckets, config.num_classes,
+                             boundary=config.vocab_size) if config.ngrams else None)
         self.config: dict[str, Any] = MODELS.dump("classifier", config)
         self.transfer: dict[str, Any] = {}  # direction -> what init_from_lm copied
 
     def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
         _, pooled = self.encoder(ids, lengths)
-        return self.head(self.drop(pooled))
+        logits = self.head(self.drop(pooled))
+        return logits if self.bag is None else logits + self.bag(ids, lengths)
