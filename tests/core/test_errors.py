@@ -62,3 +62,19 @@ def test_first_line_cuts_at_a_word_boundary_or_not_at_all() -> None:
     assert first_line(KeyError()) == "KeyError" and first_line(ValueError("\n  \nx")) == "x"
     one_word = "a" * 300
     assert first_line(ValueError(one_word), 120) == one_word  # never cut mid-word
+
+
+def test_no_hand_written_copy_of_the_integer_check() -> None:
+    """The bool-excluding int/float check lives in seqlm.errors alone (issue 11, item 9)."""
+    import re
+    from pathlib import Path
+
+    import seqlm
+
+    copy = re.compile(r"isinstance\(([\w.]+), bool\) or not isinstance\(\1, (int|float|\()")
+    root = Path(seqlm.__file__).parent
+    found = [f"{p.relative_to(root)}:{n}" for p in sorted(root.rglob("*.py"))
+             if p.name != "errors.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if copy.search(line)]
+    assert not found, f"use seqlm.errors.require_int / require_number instead: {found}"

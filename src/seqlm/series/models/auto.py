@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.series import stattests
 from seqlm.series.data import as_values
 from seqlm.series.models.arima import ARIMA
@@ -68,9 +68,7 @@ class AutoConfig:
 
     def __post_init__(self) -> None:
         for name in ("horizon", "members", "hidden", "folds"):
-            v = getattr(self, name)
-            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-                raise ConfigError(f"{name} must be a positive integer, got {v!r}")
+            require_int(name, getattr(self, name))
         if self.strategy not in ("auto", "recursive", "direct"):
             raise ConfigError(f"strategy must be auto, recursive or direct, got {self.strategy!r}")
         if self.norm not in ("auto", "global", "window"):
