@@ -50,7 +50,8 @@ def test_eval_and_score_show_progress_unless_told_not_to(
         char_run: Path, corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ck = str(char_run / "last.pt")
     capsys.readouterr()
-    for verb in (["eval", ck, "--data", str(corpus)], ["score", ck, "the fire"]):
+    for verb in (["eval", ck, "--data", str(corpus)], ["score", ck, "the fire"],
+                 ["eval", ck, "--data", str(corpus), "--dynamic-lr", "1e-3"]):
         assert main(["rnn", *verb]) == 0
         shown = capsys.readouterr()
         assert "scoring:" in shown.err and "scoring" not in shown.out

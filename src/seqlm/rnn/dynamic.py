@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import torch
@@ -24,7 +24,7 @@ import torch.nn.functional as F
 
 from seqlm.core.lm import LanguageModel
 from seqlm.errors import ConfigError, require_int, require_number
-from seqlm.rnn.lm import RNNLM
+from seqlm.rnn.lm import RNNLM, scoring_bar
 from seqlm.rnn.state import State, detach_state
 
 SGD_LRS = (0.0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1)
@@ -90,24 +90,34 @@ class DynamicEval(LanguageModel):
         start = [p.detach().clone() for p in params]
         device = self.lm.device
         out: list[np.ndarray] = []
-        for unit in self.units(text):
-            ids = torch.from_numpy(self.vocab.encode([*unit.context, *unit.targets])).to(device)
-            skip = len(unit.context) - 1  # predictions that are still context (none so far)
-            lp = self._read(model, params, start, ids)
-            out.append(lp[skip:])
+        todo = self.units(text)
+        segments = sum(-(-(len(u.context) + len(u.targets) - 1) // self.segment) for u in todo)
+        bar = scoring_bar(segments, self.lm.progress)  # the wrapped model's --progress
+        try:
+            for unit in todo:
+                ids = torch.from_numpy(self.vocab.encode([*unit.context, *unit.targets]))
+                skip = len(unit.context) - 1  # predictions that are still context (none so far)
+                lp = self._read(model, params, start, ids.to(device), bar.update)
+                out.append(lp[skip:])
+        finally:
+            bar.close()
         return np.concatenate(out)
 
     def _read(self, model: torch.nn.Module, params: list[torch.Tensor],
-              start: list[torch.Tensor], ids: torch.Tensor) -> np.ndarray:
-        """Score one unit segment by segment, updating after each (state carried, detached)."""
+              start: list[torch.Tensor], ids: torch.Tensor,
+              done: Callable[[int], object] | None = None) -> np.ndarray:
+        """Score one unit segment by segment, updating after each (state carried, detached);
+        ``done(1)`` after each segment (a progress bar)."""
         pieces: list[np.ndarray] = []
-        for grads in self._segment_grads(model, params, ids, pieces, need=self.lr > 0):
+        for grads in self._segment_grads(model, params, ids, pieces, need=self.lr > 0,
+                                         done=done):
             self._step(params, start, grads)
         return np.concatenate(pieces)
 
     def _segment_grads(self, model: torch.nn.Module, params: list[torch.Tensor],
                        ids: torch.Tensor, scores: list[np.ndarray] | None = None,
-                       need: bool = True) -> Iterator[tuple[torch.Tensor | None, ...]]:
+                       need: bool = True, done: Callable[[int], object] | None = None
+                       ) -> Iterator[tuple[torch.Tensor | None, ...]]:
         """For each segment of ``ids``: score it (into ``scores``), then yield the gradient of
         its mean NLL (if ``need``); the caller may change the weights before the next one."""
         state: State | None = None
@@ -124,6 +134,8 @@ class DynamicEval(LanguageModel):
                 grads = torch.autograd.grad(-lp.mean(), params, allow_unused=True) if need \
                     else None
             state = detach_state(state)
+            if done is not None:
+                done(1)
             if grads is not None:
                 yield grads
 

@@ -25,6 +25,14 @@ from seqlm.rnn.sampling import check_sampling, choose
 from seqlm.rnn.state import State
 
 
+def scoring_bar(steps: int, show: bool) -> Any:
+    """A tqdm bar (stderr) over ``steps`` forward passes of scoring, shown only if ``show``."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=steps, desc="scoring", unit="chunk", leave=False, disable=not show,
+                dynamic_ncols=True)
+
+
 class RNNLM(LanguageModel):
     """Score and generate text with a recurrent model over ``vocab``.
 
@@ -78,7 +86,8 @@ class RNNLM(LanguageModel):
         out: list[np.ndarray] = [np.empty(0)] * len(seqs)
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
         groups = [order[s : s + self.batch_size] for s in range(0, len(order), self.batch_size)]
-        bar = self._bar(sum(-(-(len(seqs[g[-1]]) - 1) // self.chunk) for g in groups))
+        bar = scoring_bar(sum(-(-(len(seqs[g[-1]]) - 1) // self.chunk) for g in groups),
+                          self.progress)
         try:
             for group in groups:
                 scored = self._logprobs_batch([seqs[i] for i in group], bar.update)
@@ -87,13 +96,6 @@ class RNNLM(LanguageModel):
         finally:
             bar.close()
         return np.concatenate(out)
-
-    def _bar(self, chunks: int) -> Any:
-        """A tqdm bar over ``chunks`` forward passes, shown only when ``progress`` is on."""
-        from tqdm.auto import tqdm
-
-        return tqdm(total=chunks, desc="scoring", unit="chunk", leave=False,
-                    disable=not self.progress, dynamic_ncols=True)
 
     @torch.no_grad()
     def _logprobs_batch(self, seqs: Sequence[np.ndarray],
