@@ -12,6 +12,7 @@ final count tables (~25 B per distinct n-gram) and the model must still fit.
 from __future__ import annotations
 
 import itertools
+import mmap
 import os
 import tempfile
 from collections import Counter
@@ -31,7 +32,9 @@ from seqlm.ngram.runs import Run, assemble, count_tokens, merge_order
 from seqlm.ngram.tokens import TypeTokens, UnitTokens, tokenize_text
 from seqlm.ngram.vocab_build import lmplz_ranks, vocab_from_counts
 
-MERGE_BYTES_PER_ROW = 128  # a merged range: words, counts, starts, sort keys, permutation, copies
+MERGE_BYTES_PER_ROW = 160  # a merged range: words, counts, starts, sort keys, permutation, copies
+# (measured: synth10M, order 5, 8M-row ranges peaked at ~140 bytes a row above what was held)
+MIN_RANGE_ROWS = 1 << 16  # a range this small at least, whatever is held
 MIN_BLOCK = 1 << 20       # bytes of text per block at least
 
 
@@ -163,12 +166,12 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
     merged = Run([runs[0].words[0]], [np.sum([r.count[0] for r in runs], axis=0)],
                  [np.logical_or.reduce([r.starts[0] for r in runs])],
                  sum(r.tokens for r in runs))
-    budget = max(1, memory // MERGE_BYTES_PER_ROW)
     for n in range(1, order):
-        hist = np.zeros(V, dtype=np.int64)
-        for r in runs:
-            hist += np.bincount(r.words[n][:, 0], minlength=V)
-        cum = np.cumsum(hist)
+        cum = _first_word_totals(runs, n, V)
+        # what stays in memory: the orders merged so far and (at most) this order's output;
+        # the ranges get the rest of the cap
+        held = merged.nbytes + int(cum[-1]) * (4 * (n + 1) + 9)
+        budget = max(MIN_RANGE_ROWS, (memory - held) // MERGE_BYTES_PER_ROW)
         cuts = [0]
         while cuts[-1] < V:  # the next range: as many first words as the budget holds
             start = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
@@ -183,9 +186,31 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
                 sl.append((np.asarray(r.words[n][lo:hi]), np.asarray(r.count[n][lo:hi]),
                            np.asarray(r.starts[n][lo:hi])))
             parts.append(list(merge_order(*(list(x) for x in zip(*sl, strict=True)))))
+            del sl
+            for r in runs:
+                _drop_pages(r.words[n], r.count[n], r.starts[n])
         for i, out in enumerate((merged.words, merged.count, merged.starts)):
             out.append(_concatenate_releasing(parts, i))
     return merged
+
+
+def _drop_pages(*arrays: np.ndarray) -> None:
+    """Unmap the pages a range read from spilled runs (memory-mapped .npy files): the file
+    stays in the page cache, but not in this process's resident memory (MADV_DONTNEED; a
+    no-op where the platform lacks it or an array is not memory-mapped)."""
+    for a in arrays:
+        m = getattr(a, "_mmap", None)
+        if m is not None and hasattr(m, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            m.madvise(mmap.MADV_DONTNEED)
+
+
+def _first_word_totals(runs: list[Run], n: int, V: int) -> np.ndarray:
+    """Cumulative number of order-(n+1) rows over all runs, by first word."""
+    hist = np.zeros(V, dtype=np.int64)
+    for r in runs:
+        hist += np.bincount(r.words[n][:, 0], minlength=V)
+        _drop_pages(r.words[n])
+    return np.cumsum(hist)
 
 
 def _concatenate_releasing(parts: list[list[np.ndarray]], i: int) -> np.ndarray:
