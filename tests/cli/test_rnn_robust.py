@@ -119,3 +119,16 @@ def test_a_time_limit_mid_epoch_says_so_and_resume_continues_it(run: Path, capsy
     assert main(["rnn", "train", "--out", str(out), "--resume", "--time-limit", "0",
                  "--no-progress"]) == 0
     assert torch.load(out / "last.pt", weights_only=True)["epoch"] == 1
+
+
+def test_the_limit_can_count_cpu_seconds(run: Path, capsys) -> None:
+    out = run / "cpu-limit"
+    assert _train(run, out, "--time-limit", "1e-9", "--clock", "cpu") == 0
+    ckpt = torch.load(out / "last.pt", weights_only=True)
+    assert ckpt["train_config"]["clock"] == "cpu" and ckpt["in_progress"]["batches_done"] == 1
+    assert main(["rnn", "train", "--out", str(out), "--resume", "--time-limit", "0",
+                 "--clock", "wall", "--no-progress"]) == 0  # how long may change on resume
+    assert torch.load(out / "last.pt", weights_only=True)["train_config"]["clock"] == "wall"
+    err = one_error_line(capsys, "rnn", "train", "--data", str(run / "tiny.txt"), "--out",
+                         str(run / "moon"), "--clock", "moon")
+    assert "unknown clock 'moon'" in err

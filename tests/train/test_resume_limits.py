@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,27 @@ def test_a_time_limit_on_the_last_batch_ends_a_whole_epoch(tmp_path: Path) -> No
     t.on_step = lambda tr, step: setattr(tr.cfg, "time_limit_s", 1e-9) if step == last else None
     res = t.fit()
     assert res.stopped == "time_limit" and len(res.history) == 1 and res.history[0]["step"] == last
+
+
+def test_a_cpu_clock_does_not_count_waiting(tmp_path: Path) -> None:
+    """clock="cpu": the limit counts this process's CPU seconds, so a step that sleeps (as on
+    a machine busy with other work) spends wall time but not the budget."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # no OpenMP worker spinning while the hook sleeps
+    try:
+        def wait(tr: Trainer, step: int) -> None:
+            time.sleep(0.04)
+
+        ran = {}
+        for clock in ("wall", "cpu"):
+            t = trainer(None, epochs=1, time_limit_s=0.2, clock=clock)
+            t.on_step = wait
+            ran[clock] = t.fit()
+    finally:
+        torch.set_num_threads(threads)
+    assert ran["wall"].stopped == "time_limit" and ran["wall"].final["partial"]
+    assert ran["wall"].final["batches_done"] <= 6  # 0.2 s of 0.04 s sleeps
+    assert ran["cpu"].stopped == "completed" and len(ran["cpu"].history) == 1
 
 
 @pytest.mark.parametrize(("key", "value", "says"), [

@@ -43,7 +43,7 @@ def run_config(o: dict[str, Any]) -> Any:
         lr_decay=o["lr_decay"] or None, lr_decay_start=o["lr_decay_start"],
         early_stop_patience=o["patience"] or None, log_interval=o["log_interval"],
         device=o["device"], progress=o["progress"], time_limit_s=o["time_limit"] or None,
-        precision=o["precision"], ema_decay=o["ema"] or None)
+        clock=o["clock"], precision=o["precision"], ema_decay=o["ema"] or None)
     distill = Distillation(o["distill"], o["distill_decay"], o["distill_order"],
                            o["distill_folds"]) if o["distill"] else None
     return LMRunConfig(
@@ -121,12 +121,16 @@ def train(
     time_limit: float = common.bounded_float(0.0, "--time-limit", hi=1e9,
                                       help="Stop after N seconds of training (0 = off); "
                                            "a stop mid-epoch is resumed mid-epoch."),
+    clock: str = typer.Option("wall", "--clock",
+                              help="What --time-limit counts: wall seconds, or cpu seconds of "
+                                   "this process (fair on a loaded machine)."),
     log_interval: int = common.bounded_int(50, "--log-interval", lo=1,
                                     help="Steps per gradient-norm log."),
     resume: bool = typer.Option(False, "--resume",
                                 help="Continue from OUT/last.pt exactly; only --epochs, "
-                                     "--time-limit, --patience, --lr, --log-interval, "
-                                     "--device, --precision and --progress may change."),
+                                     "--time-limit, --clock, --patience, --lr, "
+                                     "--log-interval, --device, --precision and --progress "
+                                     "may change."),
     overwrite: bool = OverwriteOption,
     device: str = common.DeviceOption,
     precision: str = typer.Option("fp32", "--precision",

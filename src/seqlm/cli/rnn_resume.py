@@ -18,6 +18,7 @@ from seqlm.errors import ConfigError
 CHANGEABLE: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "epochs": ("epochs", lambda v: v),
     "time_limit": ("time_limit_s", lambda v: v or None),
+    "clock": ("clock", lambda v: v),
     "patience": ("early_stop_patience", lambda v: v or None),
     "lr": ("lr", lambda v: v),
     "log_interval": ("log_interval", lambda v: v),

@@ -12,6 +12,7 @@ from seqlm.errors import ConfigError, require_int, require_number
 
 OPTIMIZERS = ("sgd", "adam", "adamw")
 PRECISIONS = ("fp32", "bf16")
+CLOCKS = ("wall", "cpu")
 
 
 def _finite(name: str, value: Any, strict: bool = False) -> None:
@@ -29,8 +30,10 @@ class TrainConfig:
     ``lr_decay``: multiply the learning rate by this after every epoch from ``lr_decay_start``
     on (Zaremba et al.'s fixed schedule: 0.5 from epoch 4); it can be combined with annealing.
     ``early_stop_patience``: stop after that many epochs without validation improvement.
-    ``time_limit_s``: stop the current epoch once this much training time has passed (the
-    model is still evaluated and checkpointed) -- for demos and time-boxed benches.
+    ``time_limit_s``: stop once this much training time has passed, mid-epoch if need be (a
+    partial epoch: the model is evaluated and ``last.pt`` resumes the epoch) -- for demos and
+    time-boxed benches. ``clock`` says what it counts: ``wall`` seconds, or ``cpu`` seconds of
+    this process (``time.process_time``: what a loaded machine cannot shrink).
     ``precision``: ``bf16`` runs the training forward pass under bfloat16 autocast (parameters,
     gradients and optimiser stay float32; evaluation is always float32) -- several times the
     matmul throughput on CPUs with AVX-512 BF16 and on recent GPUs.
@@ -55,6 +58,7 @@ class TrainConfig:
     device: str = "auto"
     progress: bool = True
     time_limit_s: float | None = None
+    clock: str = "wall"
     precision: str = "fp32"
     ema_decay: float | None = None
 
@@ -84,6 +88,8 @@ class TrainConfig:
         resolve_device(self.device)
         if self.time_limit_s is not None:
             _finite("time limit", self.time_limit_s, strict=True)
+        if self.clock not in CLOCKS:
+            raise ConfigError(f"unknown clock {self.clock!r}; use {', '.join(CLOCKS)}")
         if self.precision not in PRECISIONS:
             raise ConfigError(f"unknown precision {self.precision!r}; use {', '.join(PRECISIONS)}")
         if self.ema_decay is not None:

@@ -233,7 +233,7 @@ class Trainer:
         self.bf16 = self.cfg.precision == "bf16" and self._bf16_works()
         self._stop_requested = self._epoch_end_requested = False
         result = TrainResult()
-        t_start = time.perf_counter()
+        t_start = self._clock()
         with self._sigint_stops():
             while self.epoch < self.cfg.epochs:
                 stopped = self._train_epoch(t_start)
@@ -404,7 +404,7 @@ class Trainer:
                 if self.on_step is not None:
                     self.on_step(self, self.step)
                 limit = cfg.time_limit_s
-                over = limit is not None and time.perf_counter() - t_start > limit
+                over = limit is not None and self._clock() - t_start > limit
                 stop, over, cut = self.dist.any(self._stop_requested, over,
                                                 self._epoch_end_requested)  # all ranks agree
                 if stop:
@@ -428,6 +428,10 @@ class Trainer:
         if iacc.steps and status not in ("interrupted", "time_limit"):
             self.intervals.append(self._interval_row(epoch, iacc))
         return status
+
+    def _clock(self) -> float:
+        """What the time limit counts: wall seconds, or this process's CPU seconds."""
+        return time.process_time() if self.cfg.clock == "cpu" else time.perf_counter()
 
     def _bf16_works(self) -> bool:
         """Probe one bf16 step (see seqlm.train.precision); else say so in one line: fp32."""
