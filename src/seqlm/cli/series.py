@@ -11,7 +11,7 @@ import typer
 
 from seqlm.cli.common import echo, emit_json, output_file, seed_everything
 from seqlm.cli.config import ConfigOption, options
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, first_line
 from seqlm.io import atomic_write, check_output_dir
 
 EXAMPLES = "\b\nExample:\n  "
@@ -200,9 +200,8 @@ def fit_model(a: SimpleNamespace) -> None:
     except (KeyError, TypeError, ValueError, RuntimeError, AttributeError) as exc:
         if a.resume is None:
             raise
-        first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
         raise DataError(f"--resume {a.resume}: not a checkpoint of this {a.model} model "
-                        f"({type(exc).__name__}: {first})") from None
+                        f"({type(exc).__name__}: {first_line(exc)})") from None
     _print_choices(m)
     start = max(m.min_history, split.test_start)
     test_mse = float(np.mean((one_step(m, y, start) - y[start:]) ** 2))
