@@ -42,7 +42,7 @@ def test_bag_is_the_mean_weight_and_ignores_padding() -> None:
     row = [3, 1, 4]
     want = bag.W.weight[brute_force(row, 2)].mean(0)
     short = bag(torch.tensor([row]), torch.tensor([3]))
-    padded = bag(torch.tensor([row + [8, 8]]), torch.tensor([3]))
+    padded = bag(torch.tensor([[*row, 8, 8]]), torch.tensor([3]))
     torch.testing.assert_close(short[0], want)
     torch.testing.assert_close(padded[0], want)
 
