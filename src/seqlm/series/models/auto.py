@@ -96,6 +96,7 @@ class AutoForecaster(Forecaster):
         self.model: Forecaster | None = None
         self.choices: dict[str, Any] = {}
         self.residuals: list[list[float]] = []
+        self._cv: dict[int, np.ndarray] = {}  # validation errors of each fitted candidate
         self.name = "auto"
 
     @classmethod
@@ -142,7 +143,7 @@ class AutoForecaster(Forecaster):
         c["valid_rmse"] = round(valid_rmse(chosen, y, start, cfg.horizon), 6)
         self.model = frozen(chosen).fit(y)
         c["model"] = self.model.name
-        self.choices = c
+        self.choices, self._cv = c, {}
         return self
 
     def _season(self, part: np.ndarray, c: dict[str, Any]) -> int | None:
@@ -212,7 +213,7 @@ class AutoForecaster(Forecaster):
         the tests' AR preprocessing wins ties within MARGIN."""
         part = y[:start]
         scored: dict[str, tuple[float, Forecaster]] = {}
-        self._cv: dict[int, np.ndarray] = {}
+        self._cv = {}
         for key, model in self._candidates(part, m, tested).items():
             try:
                 err, fitted = cv_errors(model, y, start, self.config.horizon, self.config.folds)
