@@ -94,3 +94,23 @@ def test_merge_order_sums_equal_rows_in_lexicographic_order(n: int, V: int) -> N
     rows = list(map(tuple, w.tolist()))
     assert rows == sorted(want) and c.tolist() == [want[r] for r in rows]
     assert s.tolist() == [r in began for r in rows]
+
+
+def test_a_text_that_fits_by_its_token_count_is_counted_in_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long tokens: the file fails the 2-bytes-a-token size test, its counted tokens fit the
+    cap, so no block is spilled (and the model is the in-memory one)."""
+    text = "\n".join(" ".join(f"{'long' * 10}{(i * j) % 17}" for j in range(8)) for i in range(300))
+    (tmp_path / "c.txt").write_text(text + "\n", encoding="utf-8")
+    tokens = 300 * 10  # positions, <s> and </s> included
+    cap = tokens * streaming.counting_bytes(1, 3)
+    assert (tmp_path / "c.txt").stat().st_size // 2 * streaming.counting_bytes(1, 3) > cap
+
+    def no_spill(*a):  # type: ignore[no-untyped-def]
+        raise AssertionError("spilled although the tokens fit")
+
+    monkeypatch.setattr(streaming, "_count_blocks", no_spill)
+    assert_same_model(streaming.fit_file(NgramLM(3), tmp_path / "c.txt", cap),
+                      NgramLM(3).fit(text))
+    with pytest.raises(AssertionError, match="spilled"):  # and one byte less does spill
+        streaming.fit_file(NgramLM(3), tmp_path / "c.txt", cap - 1)

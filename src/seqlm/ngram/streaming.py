@@ -99,7 +99,9 @@ def _type_counts(text: str, model: NgramModel) -> tuple[Counter[str], int]:
 
 def fit_file(model: M, path: str | os.PathLike[str], memory: int,
              temp_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> M:
-    """Fit ``model`` on a (possibly huge) text file counting within ``memory`` bytes."""
+    """Fit ``model`` on a (possibly huge) text file counting within ``memory`` bytes: in memory
+    when the text fits the cap at the measured bytes per token (judged from the file's size,
+    else from the tokens pass 1 counted), out of core otherwise."""
     if model.mode != "sentence":
         raise ConfigError("out-of-core counting needs sentence mode (blocks are cut at lines)")
     per_token = counting_bytes(1, model.order)
@@ -120,6 +122,11 @@ def fit_file(model: M, path: str | os.PathLike[str], memory: int,
             bar.update(n)
     if tokens == 0:
         raise ConfigError(f"{path} has no tokens to count")
+    if str(path) != "-" and tokens * per_token <= memory:  # it fits after all: count in memory
+        from seqlm.data.text import read_text
+
+        model.fit(read_text(p))
+        return model
     if not model._fixed_vocab:
         model.vocab = vocab_from_counts(counts.items(), (BOS, EOS))
     model._check_vocab()
