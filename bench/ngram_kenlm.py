@@ -41,6 +41,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchutil import Row, median_time, print_table
 
+# python -m bench: --quick is PTB only; the full runs add the synthetic sizes (README rows)
+BENCH = {"quick": ["--quick"], "full": [[], ["--quick", "--sizes", "10", "30", "100"]]}
 SEQLM = [sys.executable, "-c", "from seqlm.cli.main import run; run()"]
 
 
