@@ -202,6 +202,7 @@ def evaluate(
                                        "confusion.png]."),
     json_out: bool = JsonOption,
     device: str = DeviceOption,
+    progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -215,7 +216,7 @@ def evaluate(
                       what="--confusion", stdout_ok=False)
     clf = Ensemble.load_all(checkpoints, device=device)
     examples = eval_examples(checkpoints[0], data, split)
-    report = clf.evaluate(examples)
+    report = clf.evaluate(examples, progress=progress)
     assert png is not None
     plot_confusion(report, png, title=f"{examples.source}: accuracy {report.accuracy:.3f}, "
                                       f"macro-F1 {report.macro_f1:.3f}")

@@ -141,6 +141,7 @@ def evaluate(
     fmt: str = FormatOption,
     as_json: bool = typer.Option(False, "--json", help="Print the metrics as one JSON object."),
     device: str = DeviceOption,
+    progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -151,7 +152,7 @@ def evaluate(
     model, vocabs, ckpt = _model(checkpoint, device)
     col = column or str((ckpt.get("extra") or {}).get("column", "upos"))
     scores = evaluate_tagger(model, vocabs, load_tagged(data, split, col, fmt),
-                             origin=f"{data}{':' + split if split else ''}")
+                             origin=f"{data}{':' + split if split else ''}", progress=progress)
     if as_json:
         echo(json.dumps(scores.to_dict()))
         return

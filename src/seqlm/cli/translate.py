@@ -148,6 +148,7 @@ def evaluate(
     alpha: float = AlphaOption,
     as_json: bool = JsonOption,
     device: str = DeviceOption,
+    progress: bool = ProgressOption,
     seed: int = SeedOption,
     threads: int = ThreadsOption,
 ) -> None:
@@ -160,7 +161,7 @@ def evaluate(
         pairs = translator.data.part(split, data=data)
     else:
         pairs = translator.data.orient(read_pairs(data))
-    scores, _ = translator.evaluate(pairs, _search(beam, alpha))
+    scores, _ = translator.evaluate(pairs, _search(beam, alpha), progress=progress)
     if as_json:
         emit_json(scores.to_dict())
     else:

@@ -20,17 +20,15 @@ from seqlm.data.conventions import BOS, EOS, Mode, check_mode, units
 from seqlm.data.tokenize import Tokenizer, get_tokenizer
 from seqlm.data.vocab import Vocab
 from seqlm.errors import ConfigError, DataError, require_int
+from seqlm.progress import progress_bar
 from seqlm.rnn.base import SequenceModel
 from seqlm.rnn.sampling import check_sampling, choose
 from seqlm.rnn.state import State
 
 
 def scoring_bar(steps: int, show: bool) -> Any:
-    """A tqdm bar (stderr) over ``steps`` forward passes of scoring, shown only if ``show``."""
-    from tqdm.auto import tqdm
-
-    return tqdm(total=steps, desc="scoring", unit="chunk", leave=False, disable=not show,
-                dynamic_ncols=True)
+    """A progress bar over ``steps`` forward passes of scoring, shown only if ``show``."""
+    return progress_bar(steps, "scoring", show, unit="chunk")
 
 
 class RNNLM(LanguageModel):

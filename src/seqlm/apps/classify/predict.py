@@ -24,6 +24,7 @@ from seqlm.apps.common.registry import MODELS
 from seqlm.apps.common.text import unseen_tokens
 from seqlm.data import Vocab
 from seqlm.errors import ConfigError, DataError, first_line, require_int
+from seqlm.progress import progress_bar
 
 
 class Classifier:
@@ -59,7 +60,7 @@ class Classifier:
         return cls(model.to(resolve_device(device)), vocab, labels, level)
 
     @torch.no_grad()
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+    def probabilities(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """p(class | text), shape (len(texts), classes), rows in the order of ``texts``."""
         if not texts:
             return np.zeros((0, len(self.labels)))
@@ -67,8 +68,12 @@ class Classifier:
         device = next(self.model.parameters()).device
         batches = LabelledBatches(ids, np.zeros(len(ids), dtype=np.int64), self.batch_size,
                                   pad_index(self.vocab), sampling="sequential")
-        out = [torch.softmax(self.model(X.to(device), L.to(device)).float(), -1).cpu().numpy()
-               for X, L, _ in batches]
+        out = []
+        with progress_bar(len(batches), "scoring", progress) as bar:
+            for X, L, _ in batches:
+                out.append(torch.softmax(self.model(X.to(device), L.to(device)).float(), -1)
+                           .cpu().numpy())
+                bar.update(1)
         return np.concatenate(out).astype(np.float64)
 
     def predict(self, texts: Sequence[str], top: int = 1) -> list[list[tuple[str, float]]]:
@@ -79,13 +84,13 @@ class Classifier:
         return [[(self.labels.labels[j], float(p[j])) for j in row]
                 for p, row in zip(probs, best, strict=True)]
 
-    def evaluate(self, examples: Examples) -> ClassificationReport:
+    def evaluate(self, examples: Examples, progress: bool = False) -> ClassificationReport:
         """Accuracy, macro-F1, per-class figures and the confusion matrix on ``examples``;
         a label the model does not know is a DataError naming it."""
         if not len(examples):
             raise DataError(f"{examples.source} holds no examples to evaluate")
         y = self.labels.encode(examples.labels, where=examples.source)
-        pred = self.probabilities(examples.texts).argmax(axis=1)
+        pred = self.probabilities(examples.texts, progress).argmax(axis=1)
         return classification_report(y, pred, self.labels.labels)
 
     def unseen(self, text: str) -> list[str]:
@@ -120,8 +125,8 @@ class Ensemble(Classifier):
         members = [Classifier.load(p, device) for p in paths]
         return members[0] if len(members) == 1 else cls(members)
 
-    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        return np.mean([m.probabilities(texts) for m in self.members], axis=0)
+    def probabilities(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return np.mean([m.probabilities(texts, progress) for m in self.members], axis=0)
 
     def unseen(self, text: str) -> list[str]:
         return sorted(set().union(*(m.unseen(text) for m in self.members)))

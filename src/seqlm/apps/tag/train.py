@@ -17,6 +17,7 @@ from seqlm.apps.tag.sentences import Sentence
 from seqlm.apps.tag.task import TaggingTask
 from seqlm.apps.tag.vocab import TagVocabs
 from seqlm.errors import DataError, first_line
+from seqlm.progress import progress_bar
 from seqlm.train import CheckpointError, Trainer, TrainResult, load_checkpoint
 from seqlm.train.average import WeightAverage
 from seqlm.train.config import TrainConfig, resolve_device
@@ -101,31 +102,33 @@ def load_tagger(path: str | os.PathLike[str], device: str = "cpu"
 
 
 def predict(model: Tagger, vocabs: TagVocabs, sentences: Sequence[Sentence],
-            batch_size: int = EVAL_BATCH) -> list[list[str]]:
+            batch_size: int = EVAL_BATCH, progress: bool = False) -> list[list[str]]:
     """The most probable tag of every word (argmax per token), sentence by sentence."""
     data = encode(sentences, vocabs, with_tags=False)
     device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     out: list[list[str]] = []
-    with torch.no_grad():
+    steps = -(-len(data) // batch_size)
+    with torch.no_grad(), progress_bar(steps, "tagging", progress) as bar:
         for i in range(0, len(data), batch_size):
             chunk = data[i:i + batch_size]
             batch = {k: v.to(device) for k, v in collate(chunk, vocabs).items()}
             best = model(batch).argmax(-1).cpu()
             out += [[vocabs.tags[int(t)] for t in best[j, :len(e.word_ids)]]
                     for j, e in enumerate(chunk)]
+            bar.update(1)
     model.train(was_training)
     return out
 
 
 def evaluate_tagger(model: Tagger, vocabs: TagVocabs, sentences: Sequence[Sentence],
-                    origin: str = "the evaluation data") -> TagScores:
+                    origin: str = "the evaluation data", progress: bool = False) -> TagScores:
     """Accuracy, accuracy on words unseen in training (no word embedding of their own: their
     lower-cased form is not in the word vocabulary) and per-tag P/R/F1."""
     for s in sentences:
         vocabs.tag_ids(s.tags, origin)  # an unknown tag: DataError naming it
-    pred = predict(model, vocabs, sentences)
+    pred = predict(model, vocabs, sentences, progress=progress)
     seen = set(vocabs.words.idx_to_token[2:])
     lowered = [[w.lower() for w in s.words] for s in sentences]
     return score_tags([s.tags for s in sentences], pred, lowered, seen)

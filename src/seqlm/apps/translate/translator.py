@@ -24,6 +24,7 @@ from seqlm.apps.translate.search import Hypothesis, SearchConfig, beam_search, g
 from seqlm.apps.translate.tokenize import joiner
 from seqlm.apps.translate.train import RunConfig
 from seqlm.errors import ConfigError, DataError, first_line
+from seqlm.progress import progress_bar
 from seqlm.train import CheckpointError, load_checkpoint, resolve_device
 
 MAX_SOURCE = 256
@@ -89,12 +90,13 @@ class Translator:
     # ------------------------------------------------------------------ translating
     @torch.no_grad()
     def translate(self, sentences: Sequence[str], search: SearchConfig | None = None,
-                  batch_size: int = 64) -> list[Translation]:
+                  batch_size: int = 64, progress: bool = False) -> list[Translation]:
         """Translate each sentence (beam search; ``beam=1`` is batched greedy decoding)."""
         search = search or SearchConfig()
         read = [self.source_ids(s) for s in sentences]
         out: list[Translation] = []
         v, dev = self.vocabs, next(self.model.parameters()).device
+        bar = progress_bar(len(read), "translating", progress, unit="sentence")
         for start in range(0, len(read), batch_size):
             chunk = read[start:start + batch_size]
             src, lens = pad_batch([ids.numpy() for _, _, ids in chunk], v.pad)
@@ -107,18 +109,20 @@ class Translator:
                                     v.bos, v.eos, max_lens[i], search.beam, search.alpha,
                                     self.banned) for i in range(len(chunk))]
             out.extend(self._finish(t, u, h) for (t, u, _), h in zip(chunk, hyps, strict=True))
+            bar.update(len(chunk))
+        bar.close()
         return out
 
     def reference(self, text: str) -> str:
         """A reference sentence normalised as the output is: target tokens, joined back."""
         return joiner(str(self.data.tgt_tokenizer)).join(self.data.tokens("tgt", text))
 
-    def evaluate(self, pairs: Sequence[Pair], search: SearchConfig | None = None
-                 ) -> tuple[Scores, list[Translation]]:
+    def evaluate(self, pairs: Sequence[Pair], search: SearchConfig | None = None,
+                 progress: bool = False) -> tuple[Scores, list[Translation]]:
         """Corpus BLEU and chrF of the translations of every pair's source (no length filter)."""
         if not pairs:
             raise DataError("no sentence pairs to evaluate on")
-        hyps = self.translate([s for s, _ in pairs], search)
+        hyps = self.translate([s for s, _ in pairs], search, progress=progress)
         refs = [self.reference(t) for _, t in pairs]
         scores = corpus_scores([h.text for h in hyps], refs,
                                bleu_tokenize(str(self.data.tgt_tokenizer)))
