@@ -142,7 +142,7 @@ def test_generate_bounds_char_start_and_streaming_fit(tmp_path: Path,
     assert "--lines" in capsys.readouterr().err
     big = tmp_path / "s.npz"
     assert main(["ngram", "fit", str(corpus), "-o", str(big), "--memory", "64M",
-                 "--temp-dir", str(tmp_path)]) == 0
+                 "--temp-dir", str(tmp_path), "--no-progress"]) == 0
 
 
 @pytest.mark.parametrize("verb", ["fit", "eval", "score", "compare", "generate", "convert"])

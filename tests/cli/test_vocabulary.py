@@ -19,7 +19,6 @@ LONG_WORK = {("rnn", "train"), ("rnn", "eval"), ("rnn", "score"), ("series", "fi
 # Verbs that do not follow the rule yet, with the owner who fixes it; the test fails as soon
 # as one is fixed, so the entry goes with the fix.
 PENDING: dict[tuple[str, str], str] = {
-    ("ngram", "fit"): "ngram helper: --progress is a flag, off by default",
 }
 
 

@@ -9,7 +9,15 @@ from typing import Any
 
 import typer
 
-from seqlm.cli.common import JsonOption, SeedOption, bounded_int, echo, emit_json, output_file
+from seqlm.cli.common import (
+    JsonOption,
+    ProgressOption,
+    SeedOption,
+    bounded_int,
+    echo,
+    emit_json,
+    output_file,
+)
 from seqlm.errors import ConfigError
 from seqlm.io import STDIO, same_file
 
@@ -55,7 +63,7 @@ def fit_cmd(
                                "Dask cluster of this many processes (seqlm[distributed])."),
     scheduler: str = typer.Option(None, "--scheduler", help="Count on the Dask cluster at "
                                   "this address (tcp://host:8786)."),
-    progress: bool = typer.Option(False, "--progress", help="Progress bars while counting."),
+    progress: bool = ProgressOption,
 ) -> None:
     """Count the n-grams of a corpus, estimate the model and save it."""
     from seqlm.data.conventions import check_mode
