@@ -74,15 +74,41 @@ def machine() -> str:
             f"load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}")
 
 
-def run_one(name: str, args: list[str]) -> tuple[int, float]:
-    """Run ``python bench/NAME.py ARGS``; its output goes straight to ours."""
+def run_one(name: str, args: list[str], capture: bool = False) -> tuple[int, float, str]:
+    """Run ``python bench/NAME.py ARGS``: (exit code, seconds, its output if ``capture``,
+    else its output goes straight to ours)."""
     cmd = [sys.executable, str(HERE / f"{name}.py"), *args]
-    print(f"\n=== {name}: python bench/{name}.py {' '.join(args)}".rstrip(), flush=True)
+    head = f"\n=== {name}: python bench/{name}.py {' '.join(args)}".rstrip()
+    if not capture:
+        print(head, flush=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)}
     t0 = time.perf_counter()
-    rc = subprocess.call(cmd, cwd=ROOT, env=env)
-    return rc, time.perf_counter() - t0
+    if not capture:
+        return subprocess.call(cmd, cwd=ROOT, env=env), time.perf_counter() - t0, ""
+    res = subprocess.run(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, errors="replace")
+    return res.returncode, time.perf_counter() - t0, f"{head}\n{res.stdout}"
+
+
+def run_all(todo: list[tuple[str, list[str]]], jobs: int) -> list[str]:
+    """Run the commands ``jobs`` at a time (each one's output printed whole when it ends);
+    the failed ones."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    failed: list[str] = []
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(run_one, name, args, jobs > 1): (name, args)
+                   for name, args in todo}
+        for fut in as_completed(futures):
+            name, args = futures[fut]
+            rc, seconds, output = fut.result()
+            print(output, end="", flush=True)
+            print(f"--- {name}: {'ok' if rc == 0 else f'FAILED (exit {rc})'} in {seconds:.0f} s",
+                  flush=True)
+            if rc != 0:
+                failed.append(f"{name} {' '.join(args)}".strip())
+    return failed
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
                       help="every README 'Measured' row (hours on a CPU)")
     mode.add_argument("--list", action="store_true", help="print the commands, run nothing")
     p.add_argument("--only", default="", help="comma-separated section names")
+    p.add_argument("--jobs", type=int, default=0,
+                   help="commands run at once (0 = 2 for --quick on a machine with 2+ cores, "
+                        "else 1); CPU-budgeted figures do not change, wall-clock ones see the "
+                        "neighbour in the load average each prints")
     a = p.parse_args(argv)
     found = sections()
     only = [s for s in a.only.split(",") if s]
@@ -109,15 +139,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"-      bench/{name}.py: not run by this entry (BENCH = None)")
         return 0
     print(f"machine: {machine()}", flush=True)
-    t_all, failed, ran = time.perf_counter(), [], 0
-    for name, spec in chosen.items():
-        for args in commands(name, spec, a.quick):
-            rc, seconds = run_one(name, args)
-            ran += 1
-            print(f"--- {name}: {'ok' if rc == 0 else f'FAILED (exit {rc})'} in {seconds:.0f} s",
-                  flush=True)
-            if rc != 0:
-                failed.append(f"{name} {' '.join(args)}".strip())
+    t_all = time.perf_counter()
+    todo = [(name, args) for name, spec in chosen.items()
+            for args in commands(name, spec, a.quick)]
+    jobs = a.jobs or (2 if a.quick and (os.cpu_count() or 1) >= 2 else 1)
+    failed, ran = run_all(todo, jobs), len(todo)
     print(f"\n{ran} bench command(s) in {time.perf_counter() - t_all:.0f} s; "
           f"machine now: {machine()}")
     for f in failed:

@@ -7,7 +7,7 @@ taggers; the LM's own training time is reported apart. Parts can run as separate
 (``--part lm``, ``--part scratch``, ``--part pretrained``, then ``--part report``) so that on a
 shared machine scratch and LM train side by side; ``--part all`` runs them in turn.
 
-    python bench/apps_tag_pretrain.py --quick                           # ~2 CPU minutes
+    python bench/apps_tag_pretrain.py --quick                           # ~1 CPU minute
     python bench/apps_tag_pretrain.py --out runs/tag-pre                # 3 + 2 x 3 CPU minutes
 """
 
@@ -121,7 +121,7 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args()
     if args.quick:
-        args.lm_cpu_minutes, args.tag_cpu_minutes, args.labels_frac = 0.5, 0.5, 0.02
+        args.lm_cpu_minutes, args.tag_cpu_minutes, args.labels_frac = 0.25, 0.25, 0.02
     import torch
 
     torch.set_num_threads(args.threads)
