@@ -96,21 +96,20 @@ class Translator:
         read = [self.source_ids(s) for s in sentences]
         out: list[Translation] = []
         v, dev = self.vocabs, next(self.model.parameters()).device
-        bar = progress_bar(len(read), "translating", progress, unit="sentence")
-        for start in range(0, len(read), batch_size):
-            chunk = read[start:start + batch_size]
-            src, lens = pad_batch([ids.numpy() for _, _, ids in chunk], v.pad)
-            src, lens = src.to(dev), lens.to(dev)
-            max_lens = [search.max_len(len(tokens)) for tokens, _, _ in chunk]
-            if search.beam == 1:
-                hyps = greedy(self.model, src, lens, v.bos, v.eos, max_lens, self.banned)
-            else:
-                hyps = [beam_search(self.model, src[i:i + 1, : int(lens[i])], lens[i:i + 1],
-                                    v.bos, v.eos, max_lens[i], search.beam, search.alpha,
-                                    self.banned) for i in range(len(chunk))]
-            out.extend(self._finish(t, u, h) for (t, u, _), h in zip(chunk, hyps, strict=True))
-            bar.update(len(chunk))
-        bar.close()
+        with progress_bar(len(read), "translating", progress, unit="sentence") as bar:
+            for start in range(0, len(read), batch_size):
+                chunk = read[start:start + batch_size]
+                src, lens = pad_batch([ids.numpy() for _, _, ids in chunk], v.pad)
+                src, lens = src.to(dev), lens.to(dev)
+                max_lens = [search.max_len(len(tokens)) for tokens, _, _ in chunk]
+                if search.beam == 1:
+                    hyps = greedy(self.model, src, lens, v.bos, v.eos, max_lens, self.banned)
+                else:
+                    hyps = [beam_search(self.model, src[i:i + 1, : int(lens[i])], lens[i:i + 1],
+                                        v.bos, v.eos, max_lens[i], search.beam, search.alpha,
+                                        self.banned) for i in range(len(chunk))]
+                out.extend(self._finish(t, u, h) for (t, u, _), h in zip(chunk, hyps, strict=True))
+                bar.update(len(chunk))
         return out
 
     def reference(self, text: str) -> str:
