@@ -7,10 +7,12 @@ literal, read here with ``ast.literal_eval`` (the script is never imported)::
     BENCH = {"quick": ["--quick"], "full": [[], ["--model", "rnn_scratch"]]}
 
 ``quick``: one argument list (None = not part of ``--quick``); ``full``: one list per README
-"Measured" row it reproduces. Without BENCH: quick ``["--quick"]``, full ``[[]]``;
-``BENCH = None`` leaves the script to bench/gpu_check.sh or to hand runs. Each section prints
-its own table (seqlm's figure, the reference, their ratio, the machine: threads, load average,
-device); this entry adds the time each command took and a summary of failures.
+"Measured" row it reproduces; ``quick_s``: about how long the quick run takes here (seconds),
+so that the longest start first when commands run side by side. Without BENCH: quick
+``["--quick"]``, full ``[[]]``; ``BENCH = None`` leaves the script to bench/gpu_check.sh or to
+hand runs. Each section prints its own table (seqlm's figure, the reference, their ratio, the
+machine: threads, load average, device); this entry adds the time each command took and a
+summary of failures.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 SKIP = {"benchutil.py", "__main__.py", "__init__.py"}
 DEFAULT: dict[str, Any] = {"quick": ["--quick"], "full": [[]]}
+QUICK_S = 30  # a quick section's expected seconds when it does not say
 
 
 def declared(path: Path) -> dict[str, Any] | None:
@@ -59,6 +62,16 @@ def commands(name: str, spec: dict[str, Any] | None, quick: bool) -> list[list[s
     return [list(a) for a in spec.get("full", DEFAULT["full"])]
 
 
+def longest_first(todo: list[tuple[str, list[str]]],
+                  found: dict[str, dict[str, Any] | None]) -> list[tuple[str, list[str]]]:
+    """The commands ordered by their declared ``quick_s``, longest first (stable otherwise), so
+    that two workers finish close together instead of one long section starting last."""
+    def expected(item: tuple[str, list[str]]) -> float:
+        spec = found.get(item[0]) or {}
+        return -float(spec.get("quick_s", QUICK_S))
+    return sorted(todo, key=expected)
+
+
 def machine() -> str:
     """Cores, load average and devices of this machine (torch is imported only to ask)."""
     la = os.getloadavg()
@@ -76,13 +89,16 @@ def machine() -> str:
 
 def run_one(name: str, args: list[str], capture: bool = False) -> tuple[int, float, str]:
     """Run ``python bench/NAME.py ARGS``: (exit code, seconds, its output if ``capture``,
-    else its output goes straight to ours)."""
+    else its output goes straight to ours). Side by side (``capture``) each command gets one
+    CPU thread, so two never fight over the same cores (each prints its thread count)."""
     cmd = [sys.executable, str(HERE / f"{name}.py"), *args]
     head = f"\n=== {name}: python bench/{name}.py {' '.join(args)}".rstrip()
     if not capture:
         print(head, flush=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p)}
+    if capture:
+        env.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     t0 = time.perf_counter()
     if not capture:
         return subprocess.call(cmd, cwd=ROOT, env=env), time.perf_counter() - t0, ""
@@ -143,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     todo = [(name, args) for name, spec in chosen.items()
             for args in commands(name, spec, a.quick)]
     jobs = a.jobs or (2 if a.quick and (os.cpu_count() or 1) >= 2 else 1)
+    if a.quick and jobs > 1:
+        todo = longest_first(todo, chosen)
     failed, ran = run_all(todo, jobs), len(todo)
     print(f"\n{ran} bench command(s) in {time.perf_counter() - t_all:.0f} s; "
           f"machine now: {machine()}")

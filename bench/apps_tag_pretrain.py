@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import benchutil
 
-BENCH = {"quick": ["--quick"], "full": [[]]}
+BENCH = {"quick": ["--quick"], "full": [[]], "quick_s": 80}
 
 
 def lm_part(args: Any, out: Path) -> None:

@@ -21,6 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchutil
 from benchutil import Row
 
+BENCH = {"quick": ["--quick"], "full": [[]], "quick_s": 40}
+
 REF = {3: {"fit": 0.72, "mb": 58.0, "ppl": 148.28}, 5: {"fit": 1.79, "mb": 74.0, "ppl": 141.19}}
 KENLM_QUERY_TOK_S = 3.7e6
 

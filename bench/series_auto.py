@@ -37,7 +37,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchutil import machine_line, parser
 
-BENCH = {"quick": ["--quick", "--threads", "1"], "full": [["--threads", "1"]]}
+BENCH = {"quick": ["--quick", "--threads", "1"], "full": [["--threads", "1"]], "quick_s": 90}
 H = 12
 Fit = Callable[[np.ndarray, int | None], Callable[[np.ndarray, np.ndarray, int], np.ndarray]]
 

@@ -23,6 +23,8 @@ from collections.abc import Callable
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchutil import Row, parser, print_table
 
+BENCH = {"quick": ["--quick"], "full": [[]], "quick_s": 45}
+
 REF = {  # issue 5 (1-step RMSE, h=1..12 RMSE)
     "AutoReg(AIC)": (19.4, 33.4),
     "seasonal-naive(11)": (None, 39.3),

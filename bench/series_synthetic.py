@@ -21,6 +21,8 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchutil import Row, parser, print_table
 
+BENCH = {"quick": ["--quick"], "full": [[]], "quick_s": 42}
+
 KS = (1, 4, 16, 64)
 REF = {  # issue 5, medians over 20 seeds
     "AutoReg(4)": {1: 0.0496, 4: 0.053, 16: 0.072, 64: 0.252},

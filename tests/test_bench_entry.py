@@ -68,3 +68,13 @@ def test_every_readme_measured_row_is_a_full_command_of_the_entry() -> None:
     assert commands and all(c.startswith("python bench/") for c in commands), commands
     missing = [c for c in commands if c not in full]
     assert not missing, f"README rows whose command `python -m bench` does not run: {missing}"
+
+
+def test_side_by_side_the_longest_declared_sections_start_first() -> None:
+    e = entry()
+    found = {"a": {"quick": ["--quick"]}, "b": {"quick": ["--quick"], "quick_s": 90},
+             "c": None, "d": {"quick": ["--quick"], "quick_s": 5}}
+    todo = [(n, ["--quick"]) for n in ("a", "b", "c", "d")]
+    assert [n for n, _ in e.longest_first(todo, found)] == ["b", "a", "c", "d"]
+    declared = {n: s.get("quick_s") for n, s in e.sections().items() if s}
+    assert declared["series_auto"] == max(v or e.QUICK_S for v in declared.values())
