@@ -28,8 +28,9 @@ def main() -> int:
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args()
     warnings.filterwarnings("ignore", category=UserWarning)
+    from seqlm.apps.forecast import AutoregressiveMLP, LatentRNNForecaster
     from seqlm.cli.main import main as cli
-    from seqlm.series import AutoregressiveMLP, LatentRNNForecaster, evaluate, one_step, synthetic
+    from seqlm.series import evaluate, one_step, synthetic
     from seqlm.series.persist import load_model, save_model
 
     y = synthetic(seed=args.seed).values

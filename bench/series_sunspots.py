@@ -33,7 +33,8 @@ REF = {  # issue 5 (1-step RMSE, h=1..12 RMSE)
 
 
 def best_neural(seed: int):  # type: ignore[no-untyped-def]
-    from seqlm.series.models import AutoregressiveMLP, EnsembleForecaster
+    from seqlm.apps.forecast import AutoregressiveMLP
+    from seqlm.series.models import EnsembleForecaster
 
     return EnsembleForecaster(
         lambda s: AutoregressiveMLP(11, (8,), epochs=100, lr=0.003, weight_decay=0.01, seed=s,
@@ -41,7 +42,7 @@ def best_neural(seed: int):  # type: ignore[no-untyped-def]
 
 
 def latent_gru(seed: int):  # type: ignore[no-untyped-def]
-    from seqlm.series.models import LatentRNNForecaster
+    from seqlm.apps.forecast import LatentRNNForecaster
 
     return LatentRNNForecaster(16, seq_len=32, burn_in=11, epochs=100, lr=0.003, seed=seed,
                                device="cpu")

@@ -32,7 +32,8 @@ REF = {  # issue 5, medians over 20 seeds
 
 
 def one_seed(seed: int) -> dict[str, dict[int, float]]:
-    from seqlm.series import AutoregressiveMLP, LinearAR, NaiveForecaster, synthetic
+    from seqlm.apps.forecast import AutoregressiveMLP
+    from seqlm.series import LinearAR, NaiveForecaster, synthetic
     from seqlm.series.build import build_model
     from seqlm.series.experiment import run_experiment
     from seqlm.series.windows import split_windows

@@ -34,13 +34,7 @@ LAYERS: list[set[str]] = [
 # (importer, imported) pairs allowed although they point up or close a cycle, each with its
 # reason and who removes it. Empty is the goal; test_exceptions_are_still_needed fails as soon
 # as one is fixed, so the entry goes with the fix.
-SERIES = "series helper (issue 11): the neural forecasters train through seqlm.train"
-EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("seqlm.series.models.fit", "seqlm.train"): SERIES,
-    ("seqlm.series.models.fit", "seqlm.train.config"): SERIES,
-    ("seqlm.series.models.mlp", "seqlm.train.tasks"): SERIES,
-    ("seqlm.series.models.tasks", "seqlm.train.tasks"): SERIES,
-}
+EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def module_name(path: Path) -> str:

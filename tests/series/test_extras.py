@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 import torch
 
+from seqlm.apps.forecast import AutoregressiveMLP
 from seqlm.demo.context import DemoContext
 from seqlm.errors import ConfigError
 from seqlm.series.data import synthetic
 from seqlm.series.evaluate import rolling_origin_rmse
 from seqlm.series.models import (
-    AutoregressiveMLP,
     EnsembleForecaster,
     LinearAR,
     NaiveForecaster,

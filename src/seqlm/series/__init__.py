@@ -2,8 +2,10 @@
 
 Data (synthetic sine, CSV, numpy, statsmodels' sunspots/co2/nile), windows and leakage-free
 chronological splits, forecasters with one fit/predict shape (``auto`` the default), one-step /
-free-running / k-step prediction, the results table and the book's pictures. Names load lazily:
-importing ``seqlm.series`` or its numpy-only parts does not import torch.
+free-running / k-step prediction, the results table and the book's pictures. The neural
+forecasters trained by the shared loop (``AutoregressiveMLP``, ``LatentRNNForecaster``) are in
+``seqlm.apps.forecast``, one layer up. Names load lazily: importing ``seqlm.series`` or its
+numpy-only parts does not import torch.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ _WHERE = {
     "one_step": "predict", "Scaler": "scaling", "Split": "windows", "make_windows": "windows",
     "split_series": "windows", "split_windows": "windows",
 }
-_MODELS = ("AutoConfig", "AutoForecaster", "AutoregressiveMLP", "Forecaster",
-           "LatentRNNForecaster", "LinearAR", "NaiveForecaster", "NeuralSettings",
+_MODELS = ("AutoConfig", "AutoForecaster", "Forecaster", "LinearAR", "NaiveForecaster",
            "SeasonalNaiveForecaster")
 
 __all__ = sorted([*_WHERE, *_MODELS])

@@ -11,12 +11,9 @@ from seqlm.series.datasets import DATASETS, load_dataset
 from seqlm.series.models import (
     AutoConfig,
     AutoForecaster,
-    AutoregressiveMLP,
     Forecaster,
-    LatentRNNForecaster,
     LinearAR,
     NaiveForecaster,
-    NeuralSettings,
     Preprocessed,
     SeasonalNaiveForecaster,
 )
@@ -68,21 +65,11 @@ def build_model(name: str, tau: int | str = 4, season: int | None = None,
         model = SeasonalNaiveForecaster(season)
     elif kind == "linear_ar":
         model = LinearAR(tau, max_lags=max_lags or 20)
-    elif kind in ("mlp", "latent"):
-        s = {k: v for k, v in settings.items() if v is not None}
-        if kind == "mlp":
-            defaults = {"epochs": 10, "lr": 0.01, "batch_size": 16}
-            model = AutoregressiveMLP(tau, mlp_hidden, NeuralSettings(**{**defaults, **s}),
-                                      window_norm=window_norm, max_lags=max_lags or 20)
-        else:
-            # big batches of sub-sequences: ~2.5 s CPU on 1,000 values (issue 14: <= 10 s)
-            defaults = {"epochs": 30, "lr": 0.02, "batch_size": 128}
-            model = LatentRNNForecaster(hidden, cell, seq_len=seq_len, burn_in=burn_in,
-                                        settings=NeuralSettings(**{**defaults, **s}))
-    else:  # a model registered elsewhere: built from the options its class takes
+    else:  # a model registered elsewhere (mlp and latent: seqlm.apps.forecast), from its options
         cls = SERIES[kind]
-        opts = {"tau": tau, "season": season, "hidden": hidden, "max_lags": max_lags,
-                "horizon": horizon, **settings}
+        opts = {"tau": tau, "season": season, "hidden": hidden, "cell": cell,
+                "mlp_hidden": mlp_hidden, "max_lags": max_lags, "seq_len": seq_len,
+                "burn_in": burn_in, "horizon": horizon, "window_norm": window_norm, **settings}
         model = cls.from_options(opts) if hasattr(cls, "from_options") else cls()
     if difference or seasonal_difference or detrend:
         if seasonal_difference and not season:

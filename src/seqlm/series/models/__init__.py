@@ -1,7 +1,9 @@
-"""Forecasters with one fit/predict shape: baselines, linear AR, Markov MLP, latent RNN, auto.
+"""Forecasters with one fit/predict shape: baselines, linear AR, ETS, ARIMA, hybrids, auto.
 
 Names are imported lazily so that ``seqlm.series.models.linear_ar`` (numpy only) never pulls in
-torch; importing a model's module registers it (series/models/registry.py).
+torch; importing a model's module registers it (series/models/registry.py). The neural
+forecasters trained by the shared loop (the book's MLP and the latent RNN) sit one layer up, in
+``seqlm.apps.forecast``, over the nets defined here (nets.py) and their batches (batches.py).
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from typing import Any
 
 _WHERE = {
     "ARIMA": "arima", "AutoConfig": "auto", "AutoForecaster": "auto",
-    "AutoregressiveMLP": "mlp", "Blend": "blend", "BoxCox": "boxcox", "DirectAR": "direct",
+    "Blend": "blend", "BoxCox": "boxcox", "DirectAR": "direct",
     "ETS": "ets", "EnsembleForecaster": "ensemble",
-    "Forecaster": "base", "HybridAR": "hybrid", "LatentRNNForecaster": "latent",
+    "Forecaster": "base", "HybridAR": "hybrid",
     "LinearAR": "linear_ar", "MarkovForecaster": "base", "NaiveForecaster": "baselines",
-    "NeuralSettings": "fit", "Preprocessed": "preprocessed",
+    "Preprocessed": "preprocessed",
     "SeasonalNaiveForecaster": "baselines",
 }
 

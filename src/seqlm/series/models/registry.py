@@ -3,7 +3,10 @@
 ``@register("kind", aliases=(...))`` on a Forecaster subclass that implements ``meta()`` (plain
 values, possibly other models' records), ``state_dict()`` (tensors) and the classmethod
 ``restore(meta, state)``. ``record``/``from_record`` turn any registered model into a dict of
-plain data and back (series/persist.py saves that dict).
+plain data and back (series/persist.py saves that dict). Models defined above this package (the
+loop-trained ``mlp`` and ``latent`` of seqlm.apps.forecast) or in another package are found
+through the entry-point group ``seqlm.series_models`` (pyproject.toml), so a saved ``mlp`` loads
+by name without seqlm.series importing upwards.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ from seqlm.errors import ConfigError, DataError
 from seqlm.registry import Registry
 
 # modules of seqlm.series.models that register a model
-BUILTIN = ("baselines", "linear_ar", "direct", "hybrid", "preprocessed", "blend", "auto", "mlp",
-           "latent", "ensemble", "ets", "arima", "boxcox")
+BUILTIN = ("baselines", "linear_ar", "direct", "hybrid", "preprocessed", "blend", "auto",
+           "ensemble", "ets", "arima", "boxcox")
+PLUGINS = "seqlm.series_models"  # entry-point group of modules that register a series model
+_plugins_loaded = False
 SERIES: Registry[type] = Registry("series model")  # the core registry mechanism
 ALIASES: dict[str, str] = {}
 T = TypeVar("T")
@@ -37,18 +42,38 @@ def register(kind: str, aliases: tuple[str, ...] = (),
     return deco
 
 
-def load_builtin() -> None:
-    """Import the built-in model modules (each registers itself on import)."""
+def load_builtin(name: str | None = None) -> None:
+    """Import the built-in model modules; then, when ``name`` is still unknown (or None: all
+    are wanted), the modules of the ``seqlm.series_models`` entry points, once. Each registers
+    itself on import (a built-in model is found without importing any plugin)."""
     import importlib
 
     for mod in BUILTIN:
         importlib.import_module(f"seqlm.series.models.{mod}")
+    global _plugins_loaded
+    if not _plugins_loaded and (name is None or name not in SERIES):
+        _plugins_loaded = True
+        load_plugins()
+
+
+def load_plugins(group: str = PLUGINS) -> None:
+    """Import every module an installed package declares in the entry-point ``group``; one
+    that fails to import is a ConfigError naming it."""
+    from importlib.metadata import entry_points
+
+    for ep in sorted(entry_points(group=group), key=lambda e: e.name):
+        try:
+            ep.load()
+        except Exception as exc:  # a broken plugin: say which, not a traceback
+            raise ConfigError(f"series model plugin {ep.name!r} ({ep.value}) failed to "
+                              f"load: {type(exc).__name__}: {exc}") from None
 
 
 def canonical(name: str) -> str:
     """The registered name for ``name`` or one of its aliases (old spellings)."""
-    load_builtin()
     kind = ALIASES.get(name, name)
+    load_builtin(kind)
+    kind = ALIASES.get(name, name)  # a plugin may have added the alias
     if kind not in SERIES:
         raise ConfigError(f"unknown model {name!r}; choose from {', '.join(names())}")
     return kind
@@ -93,7 +118,8 @@ def from_record(rec: Any, where: str = "model file") -> Any:
     kind = rec.get("kind", meta.get("kind"))
     name = ALIASES.get(str(kind), str(kind))
     if name not in SERIES:
-        load_builtin()
+        load_builtin(name)
+        name = ALIASES.get(str(kind), str(kind))
     if name not in SERIES:
         raise DataError(f"{where}: unknown model kind {kind!r}")
     cls = SERIES[name]

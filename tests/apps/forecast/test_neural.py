@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 import torch
 
+from seqlm.apps.forecast import AutoregressiveMLP, BurnInRegressionTask, LatentRNNForecaster
 from seqlm.errors import ConfigError, DataError
 from seqlm.series.data import synthetic
 from seqlm.series.experiment import fit_split
-from seqlm.series.models import AutoregressiveMLP, LatentRNNForecaster, LinearAR
-from seqlm.series.models.tasks import BurnInRegressionTask
+from seqlm.series.models import LinearAR
 from seqlm.series.persist import load_model, save_model
 from seqlm.series.predict import one_step
 from seqlm.series.windows import split_series
@@ -177,7 +177,6 @@ def test_bad_files_and_settings(tmp_path: Path) -> None:
 def test_latent_validation_loss_is_the_context_one_step_error() -> None:
     """The early-stopping figure equals the 1-step MSE of predict_paths on the validation span."""
     from seqlm.series.models.batches import validation_windows
-    from seqlm.series.models.tasks import BurnInRegressionTask
 
     m = LatentRNNForecaster(hidden=4, seq_len=16, burn_in=4, epochs=1, seed=0,
                             device="cpu").fit(Y[:200])

@@ -10,11 +10,11 @@ from typing import Any
 import numpy as np
 import torch
 
+from seqlm.apps.forecast.settings import NeuralSettings, train_net
 from seqlm.errors import ConfigError, require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
 from seqlm.series.models.batches import WindowBatches
-from seqlm.series.models.fit import NeuralSettings, train_net
 from seqlm.series.models.linear_ar import LinearAR
 from seqlm.series.models.nets import MarkovMLP
 from seqlm.series.models.registry import register
@@ -76,6 +76,15 @@ class AutoregressiveMLP(MarkovForecaster):
     def from_config(cls, config: MLPConfig) -> AutoregressiveMLP:
         return cls(config.tau, config.hidden, config.training, config.linear_skip,
                    config.window_norm, config.max_lags)
+
+    @classmethod
+    def from_options(cls, opts: dict[str, Any]) -> AutoregressiveMLP:
+        """From ``seqlm series fit``'s options: tau, mlp_hidden, window_norm, max_lags and the
+        training settings (an option left None takes this model's default)."""
+        given = {k: v for k, v in opts.items() if v is not None}
+        return cls(given.get("tau", 4), given.get("mlp_hidden", (10,)),
+                   MLPTraining.from_dict(given), window_norm=bool(given.get("window_norm")),
+                   max_lags=given.get("max_lags") or 20)
 
     @property
     def config(self) -> MLPConfig:

@@ -12,6 +12,8 @@ import torch
 from torch import nn
 
 from seqlm.errors import require_int
+from seqlm.train import TrainResult, fit
+from seqlm.train.config import TrainConfig, resolve_device
 
 
 @dataclass
@@ -39,9 +41,7 @@ class NeuralSettings:
         require_int("batch_size", self.batch_size)
         self.train_config()  # validates the rest through seqlm.train's own checks
 
-    def train_config(self) -> Any:
-        from seqlm.train.config import TrainConfig
-
+    def train_config(self) -> TrainConfig:
         return TrainConfig(epochs=self.epochs, optimizer=self.optimizer, lr=self.lr,
                            weight_decay=self.weight_decay, clip=self.clip,
                            early_stop_patience=self.patience, device=self.device,
@@ -49,8 +49,6 @@ class NeuralSettings:
                            progress=self.progress)
 
     def torch_device(self) -> torch.device:
-        from seqlm.train.config import resolve_device
-
         return resolve_device(self.device)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,14 +62,12 @@ class NeuralSettings:
 
 def train_net(net: nn.Module, task: Any, train: Iterable[Any], valid: Iterable[Any] | None,
               settings: NeuralSettings, out: str | os.PathLike[str] | None = None,
-              resume: str | os.PathLike[str] | None = None) -> Any:
+              resume: str | os.PathLike[str] | None = None) -> TrainResult:
     """Train ``net`` in place with the shared loop ``seqlm.train.fit``; returns its TrainResult.
 
     With validation batches the weights of the best validation epoch are kept (restored at the
     end). ``out``/``resume``: the loop's checkpoint folder and a checkpoint to resume from.
     """
-    from seqlm.train import fit
-
     best: dict[str, Any] = {"loss": math.inf, "state": None}
 
     def keep_best(row: dict[str, Any]) -> None:
