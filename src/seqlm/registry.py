@@ -116,7 +116,7 @@ class Registry(Generic[T]):
         return [(k, e.obj) for k, e in self._entries.items()]
 
     # ----- typed configs
-    def config(self, name: str, data: Any = None, **overrides: Any) -> Any:
+    def config(self, name: str, data: Any = None, /, **overrides: Any) -> Any:
         """The typed config of ``name`` from a config instance, a plain dict or None
         (defaults), with ``overrides`` on top; unknown keys and wrong types raise ConfigError."""
         cls = self.entry(name).config
@@ -124,7 +124,7 @@ class Registry(Generic[T]):
             raise ConfigError(f"{self.kind} {name!r} has no config class")
         return make_config(cls, data, **overrides)
 
-    def build(self, name: str, data: Any = None, **overrides: Any) -> Any:
+    def build(self, name: str, data: Any = None, /, **overrides: Any) -> Any:
         """Call the registered class/factory of ``name`` with its typed config."""
         return self.entry(name).obj(self.config(name, data, **overrides))  # type: ignore[operator]
 
@@ -165,8 +165,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def make_config(cls: type[R], data: Any = None, **overrides: Any) -> R:
-    """A ``cls`` instance from an instance, a dict or None, plus ``overrides`` (checked, typed)."""
+def make_config(cls: type[R], data: Any = None, /, **overrides: Any) -> R:
+    """A ``cls`` instance from an instance, a dict or None, plus ``overrides`` (checked, typed;
+    positional-only parameters, so a config field may be called ``data`` or ``cls``)."""
     if isinstance(data, cls):
         base = config_to_dict(data)
     elif data is None:

@@ -53,6 +53,9 @@ def test_train_eval_predict(run: Path, toy: Path, capsys: pytest.CaptureFixture[
                  "--confusion", str(png)]) == 0
     text = capsys.readouterr().out
     assert "macro-F1" in text and "(120 examples)" in text and png.is_file()
+    assert main(["classify", "eval", str(run / "best.pt"), "--data", str(toy), "--split", "test",
+                 "--json", "--confusion", str(png)]) == 0  # the same file's held-out split
+    assert json.loads(capsys.readouterr().out)["examples"] == 12
     assert main(["classify", "predict", str(run / "best.pt"), "aeiou", "55", "--top", "3"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split("\t")[1].startswith("vowel") and len(lines[0].split("\t")) == 4

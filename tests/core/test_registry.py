@@ -68,6 +68,19 @@ def test_overrides_win_over_the_base_config() -> None:
     assert config_to_dict(make_config(ToyConfig, {"size": 2}))["size"] == 2
 
 
+def test_a_field_may_be_called_data_or_cls() -> None:
+    """The overrides are keywords; the base config and the class are positional-only, so a
+    field named like them (classify's ``data``) is an override, not a clash."""
+    from dataclasses import dataclass
+
+    @dataclass
+    class Run:
+        data: str = ""
+        cls: int = 0
+
+    assert make_config(Run, {"data": "a"}, data="b", cls=2) == Run("b", 2)
+
+
 @pytest.mark.parametrize(("data", "message"), [
     ({"size": 1, "colour": "red"}, "unknown ToyConfig setting"),
     ({"size": True}, "ToyConfig.size must be an integer"),

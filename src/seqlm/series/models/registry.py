@@ -79,7 +79,7 @@ def canonical(name: str) -> str:
     return kind
 
 
-def build(name: str, data: Any = None, **overrides: Any) -> Any:
+def build(name: str, data: Any = None, /, **overrides: Any) -> Any:
     """A fresh model from its typed config: a config instance, a plain dict (TOML/JSON) or
     None (defaults), ``overrides`` on top; unknown keys and wrong types raise ConfigError."""
     kind = canonical(name)
