@@ -81,6 +81,7 @@ def main() -> None:
     p.add_argument("--hidden", type=int, default=256)
     p.add_argument("--layers", type=int, default=1)
     p.add_argument("--dropout", type=float, default=0.3)
+    p.add_argument("--label-smoothing", type=float, default=0.0)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--beam", type=int, default=5)
@@ -102,7 +103,8 @@ def main() -> None:
                         tr.Seq2SeqConfig(cell=args.cell, embed=size, hidden=size,
                                       layers=args.layers, attention=args.attention,
                                       dropout=args.dropout),
-                        batch_size=args.batch, seed=args.seed, cpu_limit_s=60 * minutes)
+                        batch_size=args.batch, seed=args.seed, cpu_limit_s=60 * minutes,
+                        label_smoothing=args.label_smoothing)
         tc = TrainConfig(epochs=1000, optimizer="adam", lr=args.lr, clip=1.0, anneal_factor=0.5,
                          anneal_patience=0, progress=False,
                          time_limit_s=60 * args.wall_minutes or None)

@@ -244,6 +244,26 @@ def test_ignored_targets_are_neither_counted_nor_scored() -> None:
                                                 rel=1e-12)
 
 
+def test_label_smoothing_trains_on_the_mixed_target_and_evaluates_the_plain_nll() -> None:
+    """loss = sum over kept positions of -(1 - eps) log p_y - eps * mean_v log p_v, in training
+    mode only; in eval mode the same task gives the plain NLL."""
+    torch.manual_seed(3)
+    model = TinyLM().double()
+    X = torch.tensor([[1, 2, 3, 0, 4]])
+    Y = torch.tensor([[2, 3, 0, 4, 5]])
+    eps, task = 0.1, LanguageModelTask(ignore_index=0, label_smoothing=0.1)
+    logp = torch.log_softmax(model(X)[0][0], -1).detach()
+    keep = [i for i in range(5) if Y[0, i] != 0]
+    nll = -sum(float(logp[i, Y[0, i]]) for i in keep)
+    smooth = sum(-(1 - eps) * float(logp[i, Y[0, i]]) - eps * float(logp[i].mean()) for i in keep)
+    model.train()
+    assert float(task.step(model, (X, Y), None).loss_sum) == pytest.approx(smooth, rel=1e-12)
+    model.eval()
+    assert float(task.step(model, (X, Y), None).loss_sum) == pytest.approx(nll, rel=1e-12)
+    with pytest.raises(ConfigError, match="label smoothing"):
+        LanguageModelTask(label_smoothing=1.0)
+
+
 class FakeSummaryWriter:
     """Stands in for torch.utils.tensorboard.SummaryWriter (TensorBoard is not a dependency)."""
 

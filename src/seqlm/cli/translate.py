@@ -74,6 +74,9 @@ def train(
     bidirectional: bool = typer.Option(True, "--bidirectional/--unidirectional"),
     attention: str = typer.Option("additive", "--attention", help="additive or none."),
     dropout: float = bounded_float(0.3, "--dropout", hi=0.95),
+    label_smoothing: float = bounded_float(0.0, "--label-smoothing", hi=0.99,
+                                           help="Train on (1-eps) one-hot + eps uniform "
+                                                "targets; validation stays the plain NLL."),
     batch_size: int = bounded_int(64, "--batch-size", lo=1, hi=SIZE),
     optimizer: str = typer.Option("adam", "--optimizer", help="sgd, adam or adamw."),
     lr: float = bounded_float(2e-3, "--lr", hi=100.0),
@@ -122,7 +125,8 @@ def train(
         model = Seq2SeqConfig(**{k: o[k] for k in ("cell", "embed", "hidden", "layers",
                                                    "bidirectional", "attention", "dropout")})
         run = RunConfig(pairs, model, batch_size=o["batch_size"], seed=o["seed"],
-                        cpu_limit_s=o["cpu_limit"] or None)
+                        cpu_limit_s=o["cpu_limit"] or None,
+                        label_smoothing=o["label_smoothing"])
         tc = TrainConfig(epochs=o["epochs"] or 30, optimizer=o["optimizer"], lr=o["lr"],
                          clip=o["clip"] or None, anneal_factor=o["anneal"] or None,
                          early_stop_patience=o["patience"] or None, device=o["device"],

@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from seqlm.errors import ConfigError
+
 
 @dataclass
 class StepOutput:
@@ -55,12 +57,17 @@ class LanguageModelTask:
     A batch (X, Y, S) carries soft targets S (B, T, |V|), e.g. from
     :class:`seqlm.apps.lm.teacher.TeacherBatches`: the loss is then the cross-entropy
     -sum_v S_v log p_v (positions whose label is ``ignore_index`` still count for nothing).
+    ``label_smoothing`` eps trains on (1 - eps) one-hot + eps uniform, a regulariser used only
+    while the model is in training mode: validation and evaluation report the plain NLL.
     """
 
     metric_name = "ppl"
 
-    def __init__(self, ignore_index: int | None = None) -> None:
+    def __init__(self, ignore_index: int | None = None, label_smoothing: float = 0.0) -> None:
+        if not 0.0 <= label_smoothing < 1.0:
+            raise ConfigError(f"label smoothing must be in [0, 1), got {label_smoothing!r}")
         self.ignore_index = ignore_index  # e.g. a padding id that is never predicted
+        self.label_smoothing = float(label_smoothing)
 
     def step(self, model: nn.Module, batch: Any, state: Any) -> StepOutput:
         X, Y = batch[0], batch[1]
@@ -76,7 +83,9 @@ class LanguageModelTask:
             loss = F.cross_entropy(flat_logits, soft, reduction="sum")
         else:
             ignore = -100 if self.ignore_index is None else self.ignore_index
-            loss = F.cross_entropy(flat_logits, flat_y, reduction="sum", ignore_index=ignore)
+            eps = self.label_smoothing if model.training else 0.0
+            loss = F.cross_entropy(flat_logits, flat_y, reduction="sum", ignore_index=ignore,
+                                   label_smoothing=eps)
         count = int(flat_y.numel() if keep is None else keep.sum())
         return StepOutput(loss, count, state)
 

@@ -141,6 +141,8 @@ def test_cli_bad_input_is_one_line_and_exit_2(trained: Path, files: dict[str, Pa
         (["predict", str(files["train"]), "one."], "checkpoint"),
         (["eval", ckpt, "--data", str(files["test"]), "--beam", "0"], "--beam"),
         (["train", "--out", str(tmp_path / "x")], "--data is required"),
+        (["train", "--data", str(files["train"]), "--label-smoothing", "1",
+          "--out", str(tmp_path / "y")], "--label-smoothing"),
     ]
     for argv, words in cases:
         code, _, err = _cli(capsys, "translate", *argv)
@@ -171,6 +173,14 @@ def test_cli_train_is_repeatable_with_a_seed(files: dict[str, Path], tmp_path: P
     assert all(torch.equal(a[k], b[k]) for k in a)
     code, _, err = _cli(capsys, *args, "--out", str(tmp_path / "a"))
     assert code == 2 and "--resume" in err  # a used run folder is never silently overwritten
+    assert _cli(capsys, *args, "--label-smoothing", "0.1", "--out", str(tmp_path / "s"))[0] == 0
+    ckpt = load_checkpoint(tmp_path / "s" / "last.pt")
+    assert ckpt["extra"]["label_smoothing"] == 0.1
+    smoothed = ckpt["model_state"]
+    assert not all(torch.equal(a[k], smoothed[k]) for k in a)  # the loss changed the steps
+    rows = (tmp_path / "s" / "epochs.csv").read_text().splitlines()
+    plain_rows = (tmp_path / "a" / "epochs.csv").read_text().splitlines()
+    assert rows[1].split(",")[3] != plain_rows[1].split(",")[3]  # train loss: smoothed
 
 
 def test_cli_split_writes_three_files(files: dict[str, Path], tmp_path: Path,

@@ -43,10 +43,13 @@ class RunConfig:
     bucket: int = 50
     seed: int = 0
     cpu_limit_s: float | None = None
+    label_smoothing: float = 0.0  # training loss only; validation and BLEU see the plain model
 
     def __post_init__(self) -> None:
         for name in ("batch_size", "bucket"):
             require_int(name, getattr(self, name))
+        if not 0.0 <= self.label_smoothing < 1.0:
+            raise ConfigError(f"label smoothing must be in [0, 1), got {self.label_smoothing!r}")
         if self.cpu_limit_s is not None and not self.cpu_limit_s > 0:
             raise ConfigError(f"CPU limit must be > 0 seconds, got {self.cpu_limit_s!r}")
 
@@ -81,7 +84,8 @@ def make_trainer(run: RunConfig, train: TrainConfig, out: str | os.PathLike[str]
     run.model = replace(run.model, src_vocab=len(vocabs.src), tgt_vocab=len(vocabs.tgt))
     torch.manual_seed(run.seed)  # the initial weights depend on the seed alone
     model = Seq2Seq(run.model)
-    trainer = Trainer(model, LanguageModelTask(ignore_index=pad), batches, valid, train,
+    task = LanguageModelTask(ignore_index=pad, label_smoothing=run.label_smoothing)
+    trainer = Trainer(model, task, batches, valid, train,
                       out=out, vocab=vocabs.to_dict(), extra=run.to_dict())
     trainer.on_epoch = _budget(trainer, run.cpu_limit_s, on_epoch)
     return trainer, vocabs
