@@ -82,6 +82,7 @@ def main() -> None:
     p.add_argument("--layers", type=int, default=1)
     p.add_argument("--dropout", type=float, default=0.3)
     p.add_argument("--label-smoothing", type=float, default=0.0)
+    p.add_argument("--ema", type=float, default=0.0, help="weight-average decay (0 = off)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--beam", type=int, default=5)
@@ -106,7 +107,7 @@ def main() -> None:
                         batch_size=args.batch, seed=args.seed, cpu_limit_s=60 * minutes,
                         label_smoothing=args.label_smoothing)
         tc = TrainConfig(epochs=1000, optimizer="adam", lr=args.lr, clip=1.0, anneal_factor=0.5,
-                         anneal_patience=0, progress=False,
+                         anneal_patience=0, progress=False, ema_decay=args.ema or None,
                          time_limit_s=60 * args.wall_minutes or None)
         t0, c0 = time.perf_counter(), time.process_time()
 

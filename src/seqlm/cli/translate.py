@@ -84,6 +84,9 @@ def train(
     anneal: float = bounded_float(0.5, "--anneal", hi=0.99,
                                   help="Multiply lr by this on a validation plateau (0 = off)."),
     patience: int = bounded_int(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
+    ema: float = bounded_float(0.0, "--ema", hi=0.999999, help="Validate and keep an "
+                               "exponential moving average of the weights with this decay "
+                               "(e.g. 0.999; 0 = off)."),
     epochs: int = bounded_int(None, "--epochs", lo=1, hi=100000, help="Epochs in all [30]."),
     time_limit: float = bounded_float(0.0, "--time-limit",
                                       help="Stop after N wall-clock seconds (0 = off)."),
@@ -130,6 +133,7 @@ def train(
         tc = TrainConfig(epochs=o["epochs"] or 30, optimizer=o["optimizer"], lr=o["lr"],
                          clip=o["clip"] or None, anneal_factor=o["anneal"] or None,
                          early_stop_patience=o["patience"] or None, device=o["device"],
+                         ema_decay=o["ema"] or None,
                          progress=o["progress"], time_limit_s=wall)
         _, _, result = train_translation(run, tc, folder, _epoch_line)
     echo(f"stopped: {result.stopped}; checkpoints {folder}/best.pt and {folder}/last.pt; "

@@ -181,6 +181,9 @@ def test_cli_train_is_repeatable_with_a_seed(files: dict[str, Path], tmp_path: P
     rows = (tmp_path / "s" / "epochs.csv").read_text().splitlines()
     plain_rows = (tmp_path / "a" / "epochs.csv").read_text().splitlines()
     assert rows[1].split(",")[3] != plain_rows[1].split(",")[3]  # train loss: smoothed
+    assert _cli(capsys, *args, "--ema", "0.9", "--out", str(tmp_path / "e"))[0] == 0
+    averaged = load_checkpoint(tmp_path / "e" / "last.pt")
+    assert averaged["train_config"]["ema_decay"] == 0.9 and averaged.get("average_state")
 
 
 def test_cli_split_writes_three_files(files: dict[str, Path], tmp_path: Path,
