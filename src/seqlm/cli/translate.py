@@ -73,8 +73,8 @@ def train(
     layers: int = bounded_int(1, "--layers", lo=1, hi=16),
     bidirectional: bool = typer.Option(True, "--bidirectional/--unidirectional"),
     attention: str = typer.Option("additive", "--attention", help="additive or none."),
-    dropout: float = bounded_float(0.3, "--dropout", hi=0.95),
-    label_smoothing: float = bounded_float(0.0, "--label-smoothing", hi=0.99,
+    dropout: float = bounded_float(0.4, "--dropout", hi=0.95),
+    label_smoothing: float = bounded_float(0.1, "--label-smoothing", hi=0.99,
                                            help="Train on (1-eps) one-hot + eps uniform "
                                                 "targets; validation stays the plain NLL."),
     batch_size: int = bounded_int(64, "--batch-size", lo=1, hi=SIZE),

@@ -173,14 +173,15 @@ def test_cli_train_is_repeatable_with_a_seed(files: dict[str, Path], tmp_path: P
     assert all(torch.equal(a[k], b[k]) for k in a)
     code, _, err = _cli(capsys, *args, "--out", str(tmp_path / "a"))
     assert code == 2 and "--resume" in err  # a used run folder is never silently overwritten
-    assert _cli(capsys, *args, "--label-smoothing", "0.1", "--out", str(tmp_path / "s"))[0] == 0
+    assert load_checkpoint(tmp_path / "a" / "last.pt")["extra"]["label_smoothing"] == 0.1
+    assert _cli(capsys, *args, "--label-smoothing", "0", "--out", str(tmp_path / "s"))[0] == 0
     ckpt = load_checkpoint(tmp_path / "s" / "last.pt")
-    assert ckpt["extra"]["label_smoothing"] == 0.1
+    assert ckpt["extra"]["label_smoothing"] == 0.0
     smoothed = ckpt["model_state"]
     assert not all(torch.equal(a[k], smoothed[k]) for k in a)  # the loss changed the steps
     rows = (tmp_path / "s" / "epochs.csv").read_text().splitlines()
     plain_rows = (tmp_path / "a" / "epochs.csv").read_text().splitlines()
-    assert rows[1].split(",")[3] != plain_rows[1].split(",")[3]  # train loss: smoothed
+    assert rows[1].split(",")[3] != plain_rows[1].split(",")[3]  # train loss: 'a' smoothed
     assert _cli(capsys, *args, "--ema", "0.9", "--out", str(tmp_path / "e"))[0] == 0
     averaged = load_checkpoint(tmp_path / "e" / "last.pt")
     assert averaged["train_config"]["ema_decay"] == 0.9 and averaged.get("average_state")
