@@ -88,6 +88,19 @@ def test_exact_resume(toy: Path, tmp_path: Path) -> None:
         assert torch.equal(tensor, b["model_state"][name]), name
 
 
+def test_an_averaged_run_predicts_with_the_averaged_weights(toy: Path, tmp_path: Path) -> None:
+    """--ema: validation chose best.pt with the moving average, so loading it uses that."""
+    from seqlm.apps.classify.predict import Classifier
+
+    assert _train(toy, tmp_path / "ema", "--epochs", "2", "--ema", "0.9") == 0
+    ckpt = torch.load(tmp_path / "ema" / "best.pt", weights_only=True)
+    shadow = ckpt["average_state"]["shadow"]
+    model = Classifier.load(tmp_path / "ema" / "best.pt").model
+    for name, p in model.named_parameters():
+        torch.testing.assert_close(p, shadow[name], rtol=0, atol=0)
+    assert any(not torch.equal(ckpt["model_state"][n], shadow[n]) for n in shadow)
+
+
 def test_config_toml_and_overrides(toy: Path, tmp_path: Path) -> None:
     cfg = tmp_path / "run.toml"
     cfg.write_text('valid-frac = 0.2\nclass_weight = 1.0\nmodel = "lstm_scratch"\n'

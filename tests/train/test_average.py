@@ -11,7 +11,7 @@ from torch import nn
 from seqlm.data import SeqDataLoader
 from seqlm.errors import ConfigError
 from seqlm.train import LanguageModelTask, StreamBatches, TrainConfig, Trainer, evaluate
-from seqlm.train.average import WeightAverage
+from seqlm.train.average import WeightAverage, load_averaged
 from tests.train.tiny import TinyLM, corpus
 
 
@@ -102,3 +102,19 @@ def test_bad_decay_is_a_config_error(decay: float) -> None:
         TrainConfig(ema_decay=decay)
     with pytest.raises(ConfigError, match="averaging decay"):
         WeightAverage(nn.Linear(1, 1), decay)
+
+
+def test_load_averaged_puts_the_shadow_weights_in_and_says_when_there_are_none() -> None:
+    torch.manual_seed(0)
+    model = TinyLM()
+    avg = WeightAverage(model, 0.9)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(1.0)
+    avg.update(model)
+    ckpt = {"average_state": avg.state_dict()}
+    fresh = TinyLM()
+    assert load_averaged(fresh, ckpt)
+    for name, p in fresh.named_parameters():
+        torch.testing.assert_close(p, avg.shadow[name], rtol=0, atol=0)
+    assert not load_averaged(fresh, {"average_state": None}) and not load_averaged(fresh, {})

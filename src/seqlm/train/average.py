@@ -72,3 +72,15 @@ class WeightAverage:
             for name, value in state["shadow"].items():
                 self.shadow[name].copy_(value)
         self.updates = int(state["updates"])
+
+
+def load_averaged(model: nn.Module, checkpoint: dict[str, Any]) -> bool:
+    """Put a checkpoint's averaged weights (saved when ``ema_decay`` was set) into ``model``:
+    validation and ``best.pt`` chose them, so they are the model to use. False when none."""
+    state = checkpoint.get("average_state")
+    if not state:
+        return False
+    average = WeightAverage(model, float(state["decay"]))
+    average.load_state_dict(state)
+    average.copy_to(model)
+    return True

@@ -185,6 +185,9 @@ def test_cli_train_is_repeatable_with_a_seed(files: dict[str, Path], tmp_path: P
     assert _cli(capsys, *args, "--ema", "0.9", "--out", str(tmp_path / "e"))[0] == 0
     averaged = load_checkpoint(tmp_path / "e" / "last.pt")
     assert averaged["train_config"]["ema_decay"] == 0.9 and averaged.get("average_state")
+    decoder = Translator.load(tmp_path / "e" / "last.pt").model  # decodes with the average
+    for name, p in decoder.named_parameters():
+        torch.testing.assert_close(p, averaged["average_state"]["shadow"][name], rtol=0, atol=0)
 
 
 def test_cli_split_writes_three_files(files: dict[str, Path], tmp_path: Path,

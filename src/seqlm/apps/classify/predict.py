@@ -41,6 +41,7 @@ class Classifier:
     def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> Classifier:
         """Rebuild from a ``seqlm classify train`` checkpoint (``weights_only`` loading)."""
         from seqlm.train import CheckpointError, load_checkpoint, resolve_device
+        from seqlm.train.average import load_averaged
 
         ckpt = load_checkpoint(path, map_location=resolve_device(device))
         extra = ckpt.get("extra") or {}
@@ -49,6 +50,7 @@ class Classifier:
         try:
             model = MODELS.load(ckpt["model_config"])
             model.load_state_dict(ckpt["model_state"])
+            load_averaged(model, ckpt)  # the weights validation chose, when averaged
             vocab = Vocab.from_dict(ckpt["vocab"])
             labels = LabelMap.from_dict(extra["labels"])
             level = str(extra["settings"]["level"])

@@ -19,7 +19,7 @@ from seqlm.data import SeqDataLoader, Vocab
 from seqlm.data.conventions import BOS
 from seqlm.errors import first_line
 from seqlm.rnn import RNNLM, build_model
-from seqlm.train.average import WeightAverage
+from seqlm.train.average import load_averaged
 from seqlm.train.batches import StreamBatches
 from seqlm.train.checkpoint import load_checkpoint
 from seqlm.train.config import TrainConfig, resolve_device
@@ -113,10 +113,7 @@ def load_lm(path: str | os.PathLike[str], device: str = "cpu") -> tuple[Any, dic
     try:
         model = build_model(dict(ckpt["model_config"]))
         model.load_state_dict(ckpt["model_state"])
-        if ckpt.get("average_state"):
-            average = WeightAverage(model, float(ckpt["average_state"]["decay"]))
-            average.load_state_dict(ckpt["average_state"])
-            average.copy_to(model)
+        load_averaged(model, ckpt)
         voc = Vocab.from_dict(vocab)
     except (RuntimeError, KeyError, ValueError, TypeError) as exc:
         raise CheckpointError(f"{path} does not rebuild its model: {first_line(exc)}") from None

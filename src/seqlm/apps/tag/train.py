@@ -19,7 +19,7 @@ from seqlm.apps.tag.vocab import TagVocabs
 from seqlm.errors import DataError, first_line
 from seqlm.progress import progress_bar
 from seqlm.train import CheckpointError, Trainer, TrainResult, load_checkpoint
-from seqlm.train.average import WeightAverage
+from seqlm.train.average import load_averaged
 from seqlm.train.config import TrainConfig, resolve_device
 
 EVAL_BATCH = 256
@@ -92,10 +92,7 @@ def load_tagger(path: str | os.PathLike[str], device: str = "cpu"
         vocabs = TagVocabs.from_dict(ckpt.get("vocab"))
         model = MODELS.build("tagger", TaggerConfig.from_dict(conf))
         model.load_state_dict(ckpt["model_state"])
-        if ckpt.get("average_state"):
-            average = WeightAverage(model, float(ckpt["average_state"]["decay"]))
-            average.load_state_dict(ckpt["average_state"])
-            average.copy_to(model)
+        load_averaged(model, ckpt)
     except (RuntimeError, KeyError, ValueError, TypeError, DataError) as exc:
         raise CheckpointError(f"{path} does not rebuild its tagger: {first_line(exc)}") from None
     return model.to(dev).eval(), vocabs, ckpt

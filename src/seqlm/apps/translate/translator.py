@@ -26,6 +26,7 @@ from seqlm.apps.translate.train import RunConfig
 from seqlm.errors import ConfigError, DataError, first_line
 from seqlm.progress import progress_bar
 from seqlm.train import CheckpointError, load_checkpoint, resolve_device
+from seqlm.train.average import load_averaged
 
 MAX_SOURCE = 256
 
@@ -63,6 +64,7 @@ class Translator:
             saved = dict(ckpt["model_config"])
             model = MODELS.build(str(saved.pop("kind", "seq2seq")), saved)
             model.load_state_dict(ckpt["model_state"])
+            load_averaged(model, ckpt)  # the weights validation chose, when averaged
         except (RuntimeError, KeyError, ValueError, TypeError, DataError, ConfigError) as exc:
             raise CheckpointError(f"{path} does not rebuild its model: {first_line(exc)}") from None
         return cls(model.to(dev), vocabs, run.data)
