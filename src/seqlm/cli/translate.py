@@ -84,9 +84,9 @@ def train(
     anneal: float = bounded_float(0.5, "--anneal", hi=0.99,
                                   help="Multiply lr by this on a validation plateau (0 = off)."),
     patience: int = bounded_int(0, "--patience", help="Early stop after N bad epochs (0 = off)."),
-    ema: float = bounded_float(0.0, "--ema", hi=0.999999, help="Validate and keep an "
-                               "exponential moving average of the weights with this decay "
-                               "(e.g. 0.999; 0 = off)."),
+    ema: float = bounded_float(0.999, "--ema", hi=0.999999, help="Validate, keep and decode "
+                               "with an exponential moving average of the weights with this "
+                               "decay (0 = off, the last weights)."),
     epochs: int = bounded_int(None, "--epochs", lo=1, hi=100000, help="Epochs in all [30]."),
     time_limit: float = bounded_float(0.0, "--time-limit",
                                       help="Stop after N wall-clock seconds (0 = off)."),
