@@ -9,7 +9,9 @@ for the backward direction.
 Same stratified split as bench/apps_classify.py (test 2,005 names); the 10% (1,604 names) is a
 stratified draw from the training part (`--label-frac 0.1`); the LMs read the 16,040 training
 names only (never the validation or test names). The commands are printed; the figure is the
-test accuracy averaged over the seeds, scratch vs pretrained.
+test accuracy averaged over the seeds, scratch vs pretrained. Both arms pin the classifier
+settings the transfer was measured with (CLF: the LM's cell, no weight averaging, no class LMs),
+so the comparison is of the encoder's start alone, whatever classify's defaults become.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from apps_classify import SEQLM, run_jobs
 from benchutil import Row, parser, print_table
 
 BENCH = {"quick": ["--quick", "--threads", "1"], "full": [["--threads", "1"]]}
+CLF = ["--hidden", "128", "--embed", "64", "--dropout", "0.2", "--head-dropout", "0.3",
+       "--ema", "0", "--class-lm", "0"]
 LM = ["--level", "char", "--model", "lstm", "--embed", "64", "--hidden", "128", "--optimizer",
       "adam", "--lr", "3e-3", "--batch-size", "32", "--num-steps", "35", "--dropout", "0.2"]
 
@@ -67,7 +71,8 @@ def main() -> int:
     runs = {(arm, k): out / f"{arm.replace(' + ', '-')}{k}" for arm in arms
             for k in range(a.seeds)}
     clfs = [[*SEQLM, "classify", "train", "--data", "names", "--label-frac", str(a.label_frac),
-             "--out", str(run), "--seed", str(a.seed + k), "--overwrite", *arms[arm], *threads,
+             "--out", str(run), "--seed", str(a.seed + k), "--overwrite", *CLF, *arms[arm],
+             *threads,
              *(["--epochs", "2"] if a.quick else [])] for (arm, k), run in runs.items()]
     for c in lms + clfs:
         print("seqlm " + " ".join(c[3:]), flush=True)

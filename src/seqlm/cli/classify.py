@@ -36,7 +36,7 @@ TABLES = ("model", "train")
 SETTINGS = ("data", "valid", "valid_frac", "test_frac", "split_seed", "group_duplicates",
             "label_frac", "level", "min_freq", "seed", "batch_size", "bucket", "sampling",
             "class_weight", "label_smoothing", "init_from", "init_from_backward",
-            "discriminative", "gradual_unfreeze")
+            "discriminative", "gradual_unfreeze", "class_lm")
 # option name -> ModelOptions / TrainConfig field
 MODEL = {"model": "kind", "hidden": "num_hiddens", "embed": "embed_size", "layers": "num_layers",
          "bidirectional": "bidirectional", "dropout": "dropout", "weight_drop": "weight_drop",
@@ -59,7 +59,10 @@ def _settings(o: dict[str, Any]) -> tuple[Any, Any]:
     model = {**config_to_dict(ModelOptions()),
              **(lm_cell_options(given["init_from"]) if given.get("init_from") else {}),
              **{f: o[k] for k, f in MODEL.items() if o.get(k) is not None}}
-    tc = train_config(**{f: o[k] for k, f in LOOP.items() if o.get(k) is not None})
+    loop = {f: o[k] for k, f in LOOP.items() if o.get(k) is not None}
+    if loop.get("ema_decay") == 0:  # --ema 0: no weight averaging
+        loop["ema_decay"] = None
+    tc = train_config(**loop)
     return ClassifySettings.from_dict({**given, "model": model}), tc
 
 
@@ -99,19 +102,19 @@ def train(
     model: str = typer.Option(None, "--model",
                               help="Cell kind: lstm [default], gru, rnn, lstm_scratch, "
                                    "gru_scratch, rnn_scratch."),
-    hidden: int = bounded_int(None, "--hidden", lo=1, hi=4096, help="Hidden units [128]."),
+    hidden: int = bounded_int(None, "--hidden", lo=1, hi=4096, help="Hidden units [256]."),
     embed: int = bounded_int(None, "--embed", lo=0, hi=4096,
-                             help="Embedding size, 0 = one-hot [64]."),
+                             help="Embedding size, 0 = one-hot [128]."),
     layers: int = bounded_int(None, "--layers", lo=1, hi=16, help="Layers [1]."),
     bidirectional: bool = typer.Option(None, "--bidirectional/--unidirectional",
                                        help="Read both ways [bidirectional]."),
     dropout: float = bounded_float(None, "--dropout", hi=0.99,
-                                   help="Dropout in the encoder [0.2]."),
+                                   help="Dropout in the encoder [0.4]."),
     weight_drop: float = bounded_float(None, "--weight-drop", hi=0.99,
                                        help="DropConnect on W_hh [0]."),
     pool: str = typer.Option(None, "--pool", help="last, mean, max joined by + [max+mean]."),
     head_dropout: float = bounded_float(None, "--head-dropout", hi=0.99,
-                                        help="Dropout before the output layer [0.3]."),
+                                        help="Dropout before the output layer [0.5]."),
     ngrams: int = bounded_int(None, "--ngrams", lo=0, hi=8,
                               help="Add a linear model on hashed 1..N-grams [0 = none]."),
     ngram_buckets: int = bounded_int(None, "--ngram-buckets", lo=1, hi=1 << 24,
@@ -134,6 +137,10 @@ def train(
                                           help="ULMFiT: lr / factor per layer down [1 = off]."),
     gradual_unfreeze: bool = typer.Option(None, "--gradual-unfreeze/--no-gradual-unfreeze",
                                           help="ULMFiT: unfreeze one layer group per epoch."),
+    class_lm: int = bounded_int(None, "--class-lm", lo=0, hi=10,
+                                help="Mix in per-class n-gram LMs of this order (Bayes' rule; "
+                                     "weights chosen on validation) [4 for char, 2 for word; "
+                                     "0 = none]."),
     epochs: int = bounded_int(None, "--epochs", lo=1, hi=10**6, help="[40]"),
     optimizer: str = typer.Option(None, "--optimizer", help="adamw [default], adam or sgd."),
     lr: float = bounded_float(None, "--lr", hi=100.0, help="Learning rate [3e-3]."),
@@ -147,7 +154,8 @@ def train(
                                      help="Stop after SECONDS of this process's CPU time "
                                           "(resumable; best.pt = best completed epoch)."),
     ema: float = bounded_float(None, "--ema", hi=0.999999,
-                               help="Validate and keep a moving average of the weights."),
+                               help="Validate and keep a moving average of the weights with this "
+                                    "decay [0.998; 0 = off]."),
     resume: bool = ResumeOption,
     overwrite: bool = OverwriteOption,
     device: str = DeviceOption,

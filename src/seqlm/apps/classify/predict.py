@@ -1,5 +1,6 @@
 """A trained classifier from its checkpoint alone: class probabilities, top-k predictions and
-evaluation reports. Unseen characters are read as ``<unk>`` (``unseen`` lists them)."""
+evaluation reports. Unseen characters are read as ``<unk>`` (``unseen`` lists them). When the
+run attached class LMs (class_lm.py), p(class | text) is the network's mixed with theirs."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
+from seqlm.apps.classify.class_lm import ClassLM, Mix
 from seqlm.apps.classify.data import Examples
 from seqlm.apps.classify.model import SequenceClassifier
 from seqlm.apps.common import (
@@ -31,11 +33,15 @@ class Classifier:
     """``model`` + ``vocab`` + ``labels``: p(class | text) for any list of texts."""
 
     def __init__(self, model: SequenceClassifier, vocab: Vocab, labels: LabelMap,
-                 level: str = "char", batch_size: int = 256) -> None:
+                 level: str = "char", batch_size: int = 256, class_lm: ClassLM | None = None,
+                 mix: Mix | None = None) -> None:
         if model.cfg.vocab_size != len(vocab) or model.cfg.num_classes != len(labels):
             raise ConfigError("the model's vocabulary or class count does not match")
+        if class_lm is not None and (class_lm.classes != labels.labels or mix is None):
+            raise ConfigError("the class LMs' classes do not match the classifier's")
         self.model, self.vocab, self.labels, self.level = model.eval(), vocab, labels, level
         self.batch_size = batch_size
+        self.class_lm, self.mix = class_lm, mix
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> Classifier:
@@ -54,16 +60,31 @@ class Classifier:
             vocab = Vocab.from_dict(ckpt["vocab"])
             labels = LabelMap.from_dict(extra["labels"])
             level = str(extra["settings"]["level"])
+            class_lm, mix = None, None
+            if extra.get("class_lm") is not None:
+                class_lm = ClassLM.from_state(extra["class_lm"])
+                mix = Mix(float(extra["mix"]["w"]), float(extra["mix"]["t"]))
         except (RuntimeError, KeyError, TypeError, ValueError) as exc:
             raise CheckpointError(f"{path} does not rebuild its classifier: "
                                   f"{first_line(exc)}") from None
         if not isinstance(model, SequenceClassifier):
             raise CheckpointError(f"{path} holds a {type(model).__name__}, not a classifier")
-        return cls(model.to(resolve_device(device)), vocab, labels, level)
+        try:
+            return cls(model.to(resolve_device(device)), vocab, labels, level,
+                       class_lm=class_lm, mix=mix)
+        except ConfigError as exc:
+            raise CheckpointError(f"{path}: {exc}") from None
 
-    @torch.no_grad()
     def probabilities(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """p(class | text), shape (len(texts), classes), rows in the order of ``texts``."""
+        logp = self.net_log_probs(texts, progress)
+        if self.class_lm is not None and self.mix is not None and len(texts):
+            logp = self.mix(logp, self.class_lm.log_joint(texts))
+        return np.exp(logp)
+
+    @torch.no_grad()
+    def net_log_probs(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """The network's own log p(class | text) (float64), without the class LMs."""
         if not texts:
             return np.zeros((0, len(self.labels)))
         ids = encode_texts(texts, self.vocab, self.level)
@@ -73,10 +94,10 @@ class Classifier:
         out = []
         with progress_bar(len(batches), "scoring", progress) as bar:
             for X, L, _ in batches:
-                out.append(torch.softmax(self.model(X.to(device), L.to(device)).float(), -1)
-                           .cpu().numpy())
+                out.append(torch.log_softmax(self.model(X.to(device), L.to(device)).double(),
+                                             -1).cpu().numpy())
                 bar.update(1)
-        return np.concatenate(out).astype(np.float64)
+        return np.concatenate(out)
 
     def predict(self, texts: Sequence[str], top: int = 1) -> list[list[tuple[str, float]]]:
         """The ``top`` most probable classes of each text with their probabilities."""
@@ -100,8 +121,10 @@ class Classifier:
         return unseen_tokens(text, self.vocab, self.level)
 
     def info(self) -> dict[str, Any]:
+        lm = ({"class_lm": self.class_lm.order, "mix": {"w": self.mix.w, "t": self.mix.t}}
+              if self.class_lm is not None and self.mix is not None else {"class_lm": 0})
         return {"classes": len(self.labels), "vocab": len(self.vocab), "level": self.level,
-                **self.model.config}
+                **self.model.config, **lm}
 
 
 class Ensemble(Classifier):
@@ -119,6 +142,7 @@ class Ensemble(Classifier):
         self.model, self.vocab, self.labels, self.level = (first.model, first.vocab,
                                                            first.labels, first.level)
         self.batch_size = first.batch_size
+        self.class_lm, self.mix = None, None  # each member mixes its own
 
     @classmethod
     def load_all(cls, paths: Sequence[str | os.PathLike[str]], device: str = "cpu"

@@ -35,10 +35,12 @@ from seqlm.registry import config_to_dict, make_config
 
 SPLITS = ("train", "valid", "test")
 # classify's training defaults (TrainConfig's own are the book's SGD for language models):
-# AdamW, the rate halved when the validation loss stalls, early stop after 4 bad epochs
+# AdamW, the rate halved when the validation loss stalls, early stop after 4 bad epochs,
+# validation and the saved model on a moving average of the weights (decay 0.998)
 TRAIN_DEFAULTS: dict[str, Any] = {"epochs": 40, "optimizer": "adamw", "lr": 3e-3, "clip": 1.0,
                                   "weight_decay": 0.01, "anneal_factor": 0.5,
-                                  "anneal_patience": 1, "early_stop_patience": 4}
+                                  "anneal_patience": 1, "early_stop_patience": 4,
+                                  "ema_decay": 0.998}
 
 
 def train_config(**overrides: Any) -> Any:
@@ -57,7 +59,15 @@ class ClassifySettings:
     a (text, label) pair on one side). ``label_frac`` < 1 keeps only that stratified fraction
     of the training labels (the few-label transfer experiment). ``class_weight``: the power p
     of w_c ~ n_c^-p (0 = unweighted, 1 = balanced); ``sampling``: shuffle or balanced.
+    ``class_lm``: the order of the per-class n-gram LMs mixed in after training (class_lm.py;
+    None = 4 over characters, 2 over words; 0 = none).
     """
+
+    def class_lm_order(self) -> int:
+        """The class LMs' order this run uses (0: none)."""
+        from seqlm.apps.classify.class_lm import default_order
+
+        return default_order(self.level) if self.class_lm is None else self.class_lm
 
     data: str = ""
     valid: str | None = None
@@ -78,9 +88,15 @@ class ClassifySettings:
     init_from_backward: str | None = None
     discriminative: float = 1.0
     gradual_unfreeze: bool = False
+    class_lm: int | None = None
     model: ModelOptions = field(default_factory=ModelOptions)
 
     def __post_init__(self) -> None:
+        if self.class_lm is not None and (isinstance(self.class_lm, bool)
+                                          or not isinstance(self.class_lm, int)
+                                          or not 0 <= self.class_lm <= 10):
+            raise ConfigError(f"class_lm must be an order in 0..10 (0 = off), "
+                              f"got {self.class_lm!r}")
         if not 0.0 < self.label_frac <= 1.0:
             raise ConfigError(f"label fraction must be in (0, 1], got {self.label_frac!r}")
         if self.discriminative < 1.0:
@@ -227,7 +243,39 @@ def fit_classifier(s: ClassifySettings, train_config: Any, out: str | os.PathLik
     trainer = make_trainer(s, data, model, train_config, out, hook,
                            cpu_budget(cpu_limit) if cpu_limit else None)
     result = trainer.fit(resume)
+    if out is not None and s.class_lm_order() and os.path.isfile(os.path.join(out, "best.pt")):
+        line = attach_class_lm(os.path.join(out, "best.pt"), s, data)
+        if announce is not None:
+            announce(line)
     return model, data, result
+
+
+def attach_class_lm(checkpoint: str | os.PathLike[str], s: ClassifySettings,
+                    data: ClassifyData) -> str:
+    """Fit the per-class n-gram LMs on the training part, choose their mix with the network
+    of ``checkpoint`` on the validation part (lowest NLL) and store both in the checkpoint
+    (rewritten atomically). Returns a line saying what validation gained."""
+    from seqlm.apps.classify.class_lm import ClassLM, choose_mix
+    from seqlm.apps.classify.predict import Classifier
+    from seqlm.train import load_checkpoint, save_checkpoint
+
+    order = s.class_lm_order()
+    train, valid = data.parts["train"], data.parts["valid"]
+    lm = ClassLM(order, s.level).fit(train.texts, train.labels, data.labels.labels)
+    y = data.labels.encode(valid.labels)
+    net = Classifier.load(checkpoint).net_log_probs(valid.texts)
+    mix, _ = choose_mix(net, lm.log_joint(valid.texts), y)
+    before = classification_report(y, net.argmax(1), data.labels.labels)
+    after = classification_report(y, mix(net, lm.log_joint(valid.texts)).argmax(1),
+                                  data.labels.labels)
+    ckpt = load_checkpoint(checkpoint)
+    ckpt["extra"] = {**(ckpt.get("extra") or {}), "class_lm": lm.to_state(),
+                     "mix": {"w": mix.w, "t": mix.t}}
+    ckpt.pop("format", None)
+    save_checkpoint(checkpoint, ckpt)
+    return (f"class LMs (order {order}) mixed in: w {mix.w:g} on the network, t {mix.t:g} on "
+            f"the LMs; validation accuracy {before.accuracy:.4f} -> {after.accuracy:.4f}, "
+            f"macro-F1 {before.macro_f1:.4f} -> {after.macro_f1:.4f}")
 
 
 def cpu_budget(seconds: float) -> Callable[[Any, int], None]:
