@@ -1,6 +1,6 @@
-"""Class LMs (Bayes' rule over per-class n-gram LMs) and their mix with the network: scores
-against n-gram models fitted and summed by hand, the validation grid against a brute-force
-search, the checkpoint round trip, and the CLI run that attaches them."""
+"""Class LMs (Bayes' rule over per-class n-gram LMs) stacked under the network: scores against
+n-gram models fitted and summed by hand, out-of-fold scores against LMs refitted by hand, the
+output layer's sum, the checkpoint round trip, and the CLI run that trains on them."""
 
 from __future__ import annotations
 
@@ -13,16 +13,11 @@ import numpy as np
 import pytest
 import torch
 
-from seqlm.apps.classify.class_lm import (
-    LM_WEIGHTS,
-    WEIGHTS,
-    ClassLM,
-    Mix,
-    choose_mix,
-    default_order,
-    log_softmax,
-)
+from seqlm.apps.classify.class_lm import ClassLM, default_order, out_of_fold
+from seqlm.apps.classify.model import ClassifierConfig, SequenceClassifier
 from seqlm.apps.classify.predict import Classifier
+from seqlm.apps.common import encode_texts, pad_index
+from seqlm.apps.common.padding import pad_batch
 from seqlm.cli.main import main
 from seqlm.data import Vocab
 from seqlm.data.conventions import BOS, EOS
@@ -90,21 +85,38 @@ def test_state_round_trips_through_a_weights_only_file() -> None:
     np.testing.assert_array_equal(back.log_joint(QUERIES), lm.log_joint(QUERIES))
 
 
-def test_choose_mix_is_the_grid_minimum_and_ignores_noise() -> None:
-    rng = np.random.default_rng(0)
-    y = rng.integers(0, 4, 300)
-    net = np.log(np.full((300, 4), 0.1 / 3))
-    net[np.arange(300), y] = np.log(0.9)  # a good network
-    noise = rng.normal(size=(300, 4)) * 3  # class "LMs" that know nothing
-    mix, nll = choose_mix(net, noise, y)
-    assert mix.t == 0.0 and mix.w > 0
-    grid = [(float(-log_softmax(w * net + t * noise)[np.arange(300), y].mean()), w, t)
-            for w in WEIGHTS for t in LM_WEIGHTS if w or t]
-    assert nll == pytest.approx(min(grid)[0])
-    lm_good = 5.0 * np.eye(4)[y] + 0.1 * noise  # now the LMs know better than the net
-    mix2, _ = choose_mix(net * 0.0 + np.log(0.25), lm_good, y)
-    assert mix2.t > 0
-    np.testing.assert_allclose(np.exp(Mix(1.0, 0.0)(net, noise)), np.exp(net), atol=1e-12)
+def test_out_of_fold_scores_come_from_lms_that_never_saw_the_example() -> None:
+    got = out_of_fold(TEXTS, LABELS, CLASSES, 3, folds=2, seed=4)
+    fold = np.random.default_rng(4).integers(0, 2, len(TEXTS))
+    for k in range(2):
+        rest = [i for i in range(len(TEXTS)) if fold[i] != k]
+        held = [i for i in range(len(TEXTS)) if fold[i] == k]
+        if len({LABELS[i] for i in rest}) < len(CLASSES):  # a class missing: all texts' LMs
+            lm = ClassLM(3).fit(TEXTS, LABELS, CLASSES)
+        else:
+            lm = ClassLM(3).fit([TEXTS[i] for i in rest], [LABELS[i] for i in rest], CLASSES)
+        np.testing.assert_allclose(got[held], lm.log_posterior([TEXTS[i] for i in held]),
+                                   atol=1e-12)
+    np.testing.assert_allclose(np.exp(got).sum(axis=1), 1.0)
+    assert not np.allclose(got, ClassLM(3).fit(TEXTS, LABELS, CLASSES).log_posterior(TEXTS))
+
+
+def test_the_output_layer_adds_the_scaled_lm_log_posterior() -> None:
+    torch.manual_seed(0)
+    cfg = ClassifierConfig(vocab_size=9, num_classes=3, num_hiddens=5, embed_size=4,
+                           lm_input=True)
+    model = SequenceClassifier(cfg).eval()
+    plain = SequenceClassifier(ClassifierConfig(vocab_size=9, num_classes=3, num_hiddens=5,
+                                                embed_size=4)).eval()
+    plain.load_state_dict({k: v for k, v in model.state_dict().items() if k != "lm_scale"})
+    ids, lengths = torch.tensor([[2, 3, 4], [5, 6, 1]]), torch.tensor([3, 2])
+    lm = torch.log_softmax(torch.randn(2, 3), -1)
+    with torch.no_grad():
+        model.lm_scale.fill_(0.7)
+        torch.testing.assert_close(model(ids, lengths, lm), plain(ids, lengths) + 0.7 * lm)
+    with pytest.raises(ConfigError, match="lm_logp"):
+        model(ids, lengths)
+    assert "lm_scale" not in plain.state_dict()
 
 
 @pytest.fixture(scope="module")
@@ -126,24 +138,30 @@ SMALL = ["--hidden", "8", "--embed", "4", "--batch-size", "16", "--no-progress",
          "1", "--epochs", "1", "--ema", "0"]
 
 
-def test_cli_attaches_the_class_lms_and_the_checkpoint_alone_uses_them(
+def test_cli_trains_on_the_class_lms_and_the_checkpoint_alone_uses_them(
         toy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "run"
     assert main(["classify", "train", "--data", str(toy), "--out", str(out), "--class-lm", "3",
                  *SMALL]) == 0
-    assert "class LMs (order 3) mixed in" in capsys.readouterr().out
     ckpt = load_checkpoint(out / "best.pt")
-    assert ckpt["extra"]["class_lm"]["order"] == 3
+    assert ckpt["extra"]["class_lm"]["order"] == 3 and "lm_scale" in ckpt["model_state"]
     clf = Classifier.load(out / "best.pt")
-    assert clf.class_lm is not None and clf.mix is not None
+    assert clf.class_lm is not None and clf.class_lm.order == 3
     texts = ["lambov", "kirason", "zzz"]
-    by_hand = np.exp(clf.mix(clf.net_log_probs(texts), clf.class_lm.log_joint(texts)))
-    np.testing.assert_allclose(clf.probabilities(texts), by_hand, atol=1e-12)
-    np.testing.assert_allclose(clf.probabilities(texts).sum(axis=1), 1.0)
+    model = clf.model
+    ids, lengths = pad_batch(encode_texts(texts, clf.vocab), pad_index(clf.vocab))
+    lm = torch.tensor(clf.class_lm.log_posterior(texts), dtype=torch.float32)
+    with torch.no_grad():
+        by_hand = torch.softmax(model(ids, lengths, lm).double(), -1).numpy()
+    np.testing.assert_allclose(clf.probabilities(texts), by_hand, atol=1e-6)
+    capsys.readouterr()
     assert main(["classify", "eval", str(out / "best.pt"), "--split", "test", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["accuracy"] >= 0.9  # the endings decide
     assert main(["classify", "predict", str(out / "best.pt"), "dimaov"]) == 0
     assert capsys.readouterr().out.split("\t")[1].startswith("ru")
+    assert main(["classify", "train", "--out", str(out), "--resume", "--epochs", "2",
+                 "--no-progress"]) == 0  # resumes with the same out-of-fold scores
+    assert Classifier.load(out / "last.pt").class_lm is not None
 
 
 def test_class_lm_0_trains_the_network_alone(toy: Path, tmp_path: Path,
@@ -151,7 +169,6 @@ def test_class_lm_0_trains_the_network_alone(toy: Path, tmp_path: Path,
     out = tmp_path / "plain"
     assert main(["classify", "train", "--data", str(toy), "--out", str(out), "--class-lm", "0",
                  *SMALL]) == 0
-    assert "class LMs" not in capsys.readouterr().out
     assert "class_lm" not in load_checkpoint(out / "best.pt")["extra"]
     assert Classifier.load(out / "best.pt").class_lm is None
     assert main(["classify", "train", "--data", str(toy), "--out", str(tmp_path / "x"),

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from seqlm.apps.common import LABEL_PAD, LabelledBatches, LabelTask, class_weights
-from seqlm.errors import ConfigError
+from seqlm.errors import ConfigError, DataError
 
 SEQS = [np.arange(1, 2 + i % 7) for i in range(50)]
 LABELS = np.array([0] * 40 + [1] * 8 + [2] * 2)
@@ -62,3 +62,15 @@ def test_task_loss_is_weighted_cross_entropy_by_hand() -> None:
     assert out.count == 2
     with pytest.raises(ConfigError):
         LabelledBatches(SEQS, LABELS, 0, pad_index=0)
+
+
+def test_features_travel_with_their_examples() -> None:
+    feats = np.arange(50 * 3, dtype=np.float64).reshape(50, 3)  # row i = 3i, 3i+1, 3i+2
+    loader = LabelledBatches(SEQS, LABELS, 8, pad_index=0, seed=1, bucket=2, features=feats)
+    for index, (ids, lengths, f, y) in zip(loader.order(0), loader, strict=True):
+        assert f.dtype == torch.float32 and f.shape == (len(index), 3) == (len(ids), 3)
+        np.testing.assert_array_equal(f.numpy(), feats[index])
+        np.testing.assert_array_equal(y.numpy(), LABELS[index])
+        np.testing.assert_array_equal(lengths.numpy(), [len(SEQS[i]) for i in index])
+    with pytest.raises(DataError, match="one row per sequence"):
+        LabelledBatches(SEQS, LABELS, 8, pad_index=0, features=feats[:10])

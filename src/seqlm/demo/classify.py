@@ -34,7 +34,8 @@ def run(ctx: DemoContext) -> None:
         QUICK_NAMES / 16040 if ctx.quick else 1.0),
         model=ModelOptions(kind="gru", num_hiddens=64, embed_size=32))
     epochs = 1 if ctx.quick else 3
-    ctx.say(f"a bidirectional GRU (64 units, max+mean pooling) over characters, {epochs} "
+    ctx.say(f"a bidirectional GRU (64 units, max+mean pooling) over characters whose output "
+            f"layer also reads per-class character 4-gram LMs (Bayes' rule), {epochs} "
             "epoch(s), the one training loop with clipping ...")
     _, data, _ = fit_classifier(settings, train_config(epochs=epochs, progress=False),
                                 ctx.out / "classify")

@@ -1,21 +1,20 @@
-"""A generative classifier from language models: one n-gram LM per class over the class's
-training texts (one shared vocabulary), and Bayes' rule
+"""A generative classifier from language models, stacked under the network: one n-gram LM per
+class over the class's training texts (one shared vocabulary), read by Bayes' rule,
 
     log p(c | x) = log p(c) + log p(x | c) - log sum_c' p(c') p(x | c')
 
-— character n-gram LMs are a classic language identifier, and surnames are languages. Its
-scores join the network's by a log-linear mix whose two weights are chosen on validation:
-
-    p(c | x)  ~  p_net(c | x)^w  *  (p(c) p(x | c))^t
-
-(w = 1, t = 0 is the network alone; w = 0 the LMs alone with temperature 1/t). The models are
-stored in the classifier's checkpoint as plain tensors (``weights_only`` loading).
+— character n-gram LMs are a classic language identifier, and surnames are languages. The
+network gets these log-posteriors as an input to its output layer (stacked generalisation,
+Wolpert 1992): logits = pooled W + b + s * log p_LM(c | x), with s learned. For the training
+examples the LM scores are **out of fold** (each from LMs fitted without its fold), so the
+network learns how far to trust the LMs on texts they have not seen; validation, test and
+``predict`` read LMs fitted on all the training texts. The LMs are stored in the classifier's
+checkpoint as plain tensors (``weights_only`` loading).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -30,8 +29,7 @@ from seqlm.ngram.model import NgramLM
 from seqlm.train.errors import CheckpointError
 
 DEFAULT_ORDER = {"char": 4, "word": 2}  # --class-lm auto
-WEIGHTS = np.round(np.arange(0.0, 2.0001, 0.1), 2)     # w, the network's
-LM_WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)  # t, the class LMs'
+FOLDS = 5  # out-of-fold LM scores for the training examples
 
 
 def default_order(level: str) -> int:
@@ -141,31 +139,25 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
-@dataclass(frozen=True)
-class Mix:
-    """The log-linear mix: ``w`` on the network's log p(c | x), ``t`` on the LMs' joint."""
-
-    w: float = 1.0
-    t: float = 0.0
-
-    def __call__(self, net_logp: np.ndarray, lm_joint: np.ndarray) -> np.ndarray:
-        """log p(c | x) of the mix."""
-        return log_softmax(self.w * net_logp + self.t * lm_joint)
-
-
-def choose_mix(net_logp: np.ndarray, lm_joint: np.ndarray, y: np.ndarray
-               ) -> tuple[Mix, float]:
-    """The (w, t) of the grid with the lowest validation NLL (ties: the earlier in the grid,
-    i.e. the smaller weights), and that NLL. A proper score, so the mix is calibrated too."""
-    rows = np.arange(len(y))
-    best: tuple[float, Mix] | None = None
-    for w in WEIGHTS:
-        for t in LM_WEIGHTS:
-            if w == 0 and t == 0:
-                continue
-            mix = Mix(float(w), float(t))
-            nll = float(-mix(net_logp, lm_joint)[rows, y].mean())
-            if best is None or nll < best[0] - 1e-12:
-                best = (nll, mix)
-    assert best is not None
-    return best[1], best[0]
+def out_of_fold(texts: Sequence[str], labels: Sequence[str], classes: Sequence[str],
+                order: int, level: str = "char", folds: int = 5, seed: int = 0) -> np.ndarray:
+    """log p_LM(c | x) of every training example from class LMs fitted on the other folds
+    (folds drawn by ``seed``; a class absent from the other folds falls back to the LMs of
+    all texts, which can only happen for a class with fewer examples than folds)."""
+    require_int("folds", folds, 2)
+    fold = np.random.default_rng(seed).integers(0, folds, len(texts))
+    out = np.zeros((len(texts), len(classes)))
+    everything: ClassLM | None = None
+    for k in range(folds):
+        held = np.nonzero(fold == k)[0].tolist()
+        if not held:
+            continue
+        rest = np.nonzero(fold != k)[0].tolist()
+        if len({labels[i] for i in rest}) == len(classes):
+            lm = ClassLM(order, level).fit([texts[i] for i in rest], [labels[i] for i in rest],
+                                           classes)
+        else:
+            everything = everything or ClassLM(order, level).fit(texts, labels, classes)
+            lm = everything
+        out[held] = lm.log_posterior([texts[i] for i in held])
+    return out

@@ -1,6 +1,7 @@
 """Many-to-one classifier: a masked sequence encoder over any seqlm.rnn kind, its pooled states
 (last / mean / max, both directions), dropout, then one linear layer to class logits; optionally
-plus a linear model on hashed token n-grams (:mod:`seqlm.apps.classify.ngram_bag`)."""
+plus a linear model on hashed token n-grams (:mod:`seqlm.apps.classify.ngram_bag`) and the class
+LMs' log-posteriors times a learned scale (:mod:`seqlm.apps.classify.class_lm`)."""
 
 from __future__ import annotations
 
@@ -35,10 +36,12 @@ class ModelOptions(EncoderOptions):
 
 @dataclass(kw_only=True)
 class ClassifierConfig(ModelOptions):
-    """The registered classifier's config: its architecture, vocabulary size, class count."""
+    """The registered classifier's config: its architecture, vocabulary size, class count, and
+    ``lm_input``: whether the class LMs' log p(c | x) is an input of the output layer."""
 
     vocab_size: int
     num_classes: int
+    lm_input: bool = False
 
     def __post_init__(self) -> None:
         self.encoder_config()  # validates the encoder part
@@ -66,10 +69,20 @@ class SequenceClassifier(nn.Module):
         self.head = nn.Linear(self.encoder.output_size, config.num_classes)
         self.bag = (NgramBag(config.ngrams, config.ngram_buckets, config.num_classes,
                              boundary=config.vocab_size) if config.ngrams else None)
+        # s of  logits + s * log p_LM(c | x); 0.5 to start (the class LMs' usual weight)
+        self.lm_scale = nn.Parameter(torch.tensor(0.5)) if config.lm_input else None
         self.config: dict[str, Any] = MODELS.dump("classifier", config)
         self.transfer: dict[str, Any] = {}  # direction -> what init_from_lm copied
 
-    def forward(self, ids: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+    def forward(self, ids: torch.Tensor, lengths: torch.Tensor,
+                lm_logp: torch.Tensor | None = None) -> torch.Tensor:
         _, pooled = self.encoder(ids, lengths)
         logits = self.head(self.drop(pooled))
-        return logits if self.bag is None else logits + self.bag(ids, lengths)
+        if self.bag is not None:
+            logits = logits + self.bag(ids, lengths)
+        if self.lm_scale is not None:
+            if lm_logp is None:
+                raise ConfigError("this classifier reads the class LMs' log-posteriors: pass "
+                                  "lm_logp (batch, classes)")
+            logits = logits + self.lm_scale * lm_logp.to(logits.dtype)
+        return logits

@@ -1,6 +1,6 @@
 """A trained classifier from its checkpoint alone: class probabilities, top-k predictions and
-evaluation reports. Unseen characters are read as ``<unk>`` (``unseen`` lists them). When the
-run attached class LMs (class_lm.py), p(class | text) is the network's mixed with theirs."""
+evaluation reports. Unseen characters are read as ``<unk>`` (``unseen`` lists them). A network
+trained on class LMs' scores (class_lm.py) gets them from the LMs stored in its checkpoint."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from seqlm.apps.classify.class_lm import ClassLM, Mix
+from seqlm.apps.classify.class_lm import ClassLM
 from seqlm.apps.classify.data import Examples
 from seqlm.apps.classify.model import SequenceClassifier
 from seqlm.apps.common import (
@@ -33,15 +33,18 @@ class Classifier:
     """``model`` + ``vocab`` + ``labels``: p(class | text) for any list of texts."""
 
     def __init__(self, model: SequenceClassifier, vocab: Vocab, labels: LabelMap,
-                 level: str = "char", batch_size: int = 256, class_lm: ClassLM | None = None,
-                 mix: Mix | None = None) -> None:
+                 level: str = "char", batch_size: int = 256, class_lm: ClassLM | None = None
+                 ) -> None:
         if model.cfg.vocab_size != len(vocab) or model.cfg.num_classes != len(labels):
             raise ConfigError("the model's vocabulary or class count does not match")
-        if class_lm is not None and (class_lm.classes != labels.labels or mix is None):
+        if model.cfg.lm_input != (class_lm is not None):
+            raise ConfigError("the model reads class LMs but none are given" if class_lm is None
+                              else "class LMs given to a model that does not read them")
+        if class_lm is not None and class_lm.classes != labels.labels:
             raise ConfigError("the class LMs' classes do not match the classifier's")
         self.model, self.vocab, self.labels, self.level = model.eval(), vocab, labels, level
         self.batch_size = batch_size
-        self.class_lm, self.mix = class_lm, mix
+        self.class_lm = class_lm
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], device: str = "cpu") -> Classifier:
@@ -60,10 +63,8 @@ class Classifier:
             vocab = Vocab.from_dict(ckpt["vocab"])
             labels = LabelMap.from_dict(extra["labels"])
             level = str(extra["settings"]["level"])
-            class_lm, mix = None, None
-            if extra.get("class_lm") is not None:
-                class_lm = ClassLM.from_state(extra["class_lm"])
-                mix = Mix(float(extra["mix"]["w"]), float(extra["mix"]["t"]))
+            class_lm = (ClassLM.from_state(extra["class_lm"])
+                        if extra.get("class_lm") is not None else None)
         except (RuntimeError, KeyError, TypeError, ValueError) as exc:
             raise CheckpointError(f"{path} does not rebuild its classifier: "
                                   f"{first_line(exc)}") from None
@@ -71,31 +72,30 @@ class Classifier:
             raise CheckpointError(f"{path} holds a {type(model).__name__}, not a classifier")
         try:
             return cls(model.to(resolve_device(device)), vocab, labels, level,
-                       class_lm=class_lm, mix=mix)
+                       class_lm=class_lm)
         except ConfigError as exc:
             raise CheckpointError(f"{path}: {exc}") from None
 
     def probabilities(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         """p(class | text), shape (len(texts), classes), rows in the order of ``texts``."""
-        logp = self.net_log_probs(texts, progress)
-        if self.class_lm is not None and self.mix is not None and len(texts):
-            logp = self.mix(logp, self.class_lm.log_joint(texts))
-        return np.exp(logp)
+        return np.exp(self.log_probs(texts, progress))
 
     @torch.no_grad()
-    def net_log_probs(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """The network's own log p(class | text) (float64), without the class LMs."""
+    def log_probs(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """log p(class | text) (float64), the class LMs' scores fed in where the model reads
+        them."""
         if not texts:
             return np.zeros((0, len(self.labels)))
         ids = encode_texts(texts, self.vocab, self.level)
         device = next(self.model.parameters()).device
+        lm = None if self.class_lm is None else self.class_lm.log_posterior(texts)
         batches = LabelledBatches(ids, np.zeros(len(ids), dtype=np.int64), self.batch_size,
-                                  pad_index(self.vocab), sampling="sequential")
+                                  pad_index(self.vocab), sampling="sequential", features=lm)
         out = []
         with progress_bar(len(batches), "scoring", progress) as bar:
-            for X, L, _ in batches:
-                out.append(torch.log_softmax(self.model(X.to(device), L.to(device)).double(),
-                                             -1).cpu().numpy())
+            for *inputs, _ in batches:
+                logits = self.model(*(t.to(device) for t in inputs))
+                out.append(torch.log_softmax(logits.double(), -1).cpu().numpy())
                 bar.update(1)
         return np.concatenate(out)
 
@@ -121,8 +121,7 @@ class Classifier:
         return unseen_tokens(text, self.vocab, self.level)
 
     def info(self) -> dict[str, Any]:
-        lm = ({"class_lm": self.class_lm.order, "mix": {"w": self.mix.w, "t": self.mix.t}}
-              if self.class_lm is not None and self.mix is not None else {"class_lm": 0})
+        lm = {"class_lm": 0 if self.class_lm is None else self.class_lm.order}
         return {"classes": len(self.labels), "vocab": len(self.vocab), "level": self.level,
                 **self.model.config, **lm}
 
@@ -142,7 +141,7 @@ class Ensemble(Classifier):
         self.model, self.vocab, self.labels, self.level = (first.model, first.vocab,
                                                            first.labels, first.level)
         self.batch_size = first.batch_size
-        self.class_lm, self.mix = None, None  # each member mixes its own
+        self.class_lm = None  # each member reads its own
 
     @classmethod
     def load_all(cls, paths: Sequence[str | os.PathLike[str]], device: str = "cpu"

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from seqlm.apps.classify.class_lm import FOLDS, ClassLM, out_of_fold
 from seqlm.apps.classify.data import Examples, read_examples
 from seqlm.apps.classify.model import ClassifierConfig, ModelOptions, SequenceClassifier
 from seqlm.apps.classify.split import stratified_split
@@ -59,8 +60,8 @@ class ClassifySettings:
     a (text, label) pair on one side). ``label_frac`` < 1 keeps only that stratified fraction
     of the training labels (the few-label transfer experiment). ``class_weight``: the power p
     of w_c ~ n_c^-p (0 = unweighted, 1 = balanced); ``sampling``: shuffle or balanced.
-    ``class_lm``: the order of the per-class n-gram LMs mixed in after training (class_lm.py;
-    None = 4 over characters, 2 over words; 0 = none).
+    ``class_lm``: the order of the per-class n-gram LMs whose log-posteriors the network reads
+    (class_lm.py; None = 4 over characters, 2 over words; 0 = none).
     """
 
     def class_lm_order(self) -> int:
@@ -112,19 +113,28 @@ class ClassifySettings:
 
 @dataclass
 class ClassifyData:
-    """The examples of each part, the vocabulary and the label map built on the training part."""
+    """The examples of each part, the vocabulary and the label map built on the training part;
+    with class LMs, their log-posteriors of each part (out of fold for the training part)."""
 
     parts: dict[str, Examples]
     vocab: Vocab
     labels: LabelMap
     level: str = "char"
+    class_lm: ClassLM | None = None
+    lm_logp: dict[str, np.ndarray] = field(default_factory=dict)
 
     def batches(self, part: str, batch_size: int = 256, **kw: Any) -> LabelledBatches:
         """Padded batches of one part (in file order unless ``sampling`` says otherwise)."""
         ex = self.parts[part]
         y = self.labels.encode(ex.labels, where=f"the {part} data ({ex.source})")
+        features = None
+        if self.class_lm is not None:
+            if part not in self.lm_logp:
+                self.lm_logp[part] = self.class_lm.log_posterior(ex.texts)
+            features = self.lm_logp[part]
         return LabelledBatches(encode_texts(ex.texts, self.vocab, self.level), y, batch_size,
-                               pad_index(self.vocab), **{"sampling": "sequential", **kw})
+                               pad_index(self.vocab), features=features,
+                               **{"sampling": "sequential", **kw})
 
 
 def split_examples(s: ClassifySettings) -> dict[str, Examples]:
@@ -159,7 +169,13 @@ def prepare(s: ClassifySettings) -> ClassifyData:
     labels = LabelMap(train.labels)
     labels.encode(parts["valid"].labels, where=f"the validation data ({parts['valid'].source})")
     vocab = build_vocab(train.texts, s.level, s.min_freq)
-    return ClassifyData(parts, vocab, labels, s.level)
+    data = ClassifyData(parts, vocab, labels, s.level)
+    order = s.class_lm_order()
+    if order:  # the LMs of all training texts; out-of-fold scores for the training part
+        data.class_lm = ClassLM(order, s.level).fit(train.texts, train.labels, labels.labels)
+        data.lm_logp["train"] = out_of_fold(train.texts, train.labels, labels.labels, order,
+                                            s.level, FOLDS, s.seed)
+    return data
 
 
 def build_model(s: ClassifySettings, data: ClassifyData) -> SequenceClassifier:
@@ -167,7 +183,7 @@ def build_model(s: ClassifySettings, data: ClassifyData) -> SequenceClassifier:
     from seqlm.apps.common import init_from_lm
 
     cfg = ClassifierConfig(vocab_size=len(data.vocab), num_classes=len(data.labels),
-                           **config_to_dict(s.model))
+                           lm_input=data.class_lm is not None, **config_to_dict(s.model))
     model = SequenceClassifier(cfg)
     for path, direction in ((s.init_from, "forward"), (s.init_from_backward, "backward")):
         if path:
@@ -190,7 +206,8 @@ def make_trainer(s: ClassifySettings, data: ClassifyData, model: SequenceClassif
     y_train = np.asarray(train.labels)
     weight = class_weights(y_train, len(data.labels), s.class_weight) if s.class_weight else None
     task = LabelTask(weight, label_smoothing=s.label_smoothing)
-    extra = {"task": "classify", "settings": s.to_dict(), "labels": data.labels.to_dict()}
+    extra = {"task": "classify", "settings": s.to_dict(), "labels": data.labels.to_dict(),
+             **({"class_lm": data.class_lm.to_state()} if data.class_lm is not None else {})}
     trainer = Trainer(model, task, train, valid, train_config, out=out,
                       vocab=data.vocab.to_dict(), extra=extra, on_epoch=on_epoch,
                       on_step=on_step)
@@ -243,39 +260,7 @@ def fit_classifier(s: ClassifySettings, train_config: Any, out: str | os.PathLik
     trainer = make_trainer(s, data, model, train_config, out, hook,
                            cpu_budget(cpu_limit) if cpu_limit else None)
     result = trainer.fit(resume)
-    if out is not None and s.class_lm_order() and os.path.isfile(os.path.join(out, "best.pt")):
-        line = attach_class_lm(os.path.join(out, "best.pt"), s, data)
-        if announce is not None:
-            announce(line)
     return model, data, result
-
-
-def attach_class_lm(checkpoint: str | os.PathLike[str], s: ClassifySettings,
-                    data: ClassifyData) -> str:
-    """Fit the per-class n-gram LMs on the training part, choose their mix with the network
-    of ``checkpoint`` on the validation part (lowest NLL) and store both in the checkpoint
-    (rewritten atomically). Returns a line saying what validation gained."""
-    from seqlm.apps.classify.class_lm import ClassLM, choose_mix
-    from seqlm.apps.classify.predict import Classifier
-    from seqlm.train import load_checkpoint, save_checkpoint
-
-    order = s.class_lm_order()
-    train, valid = data.parts["train"], data.parts["valid"]
-    lm = ClassLM(order, s.level).fit(train.texts, train.labels, data.labels.labels)
-    y = data.labels.encode(valid.labels)
-    net = Classifier.load(checkpoint).net_log_probs(valid.texts)
-    mix, _ = choose_mix(net, lm.log_joint(valid.texts), y)
-    before = classification_report(y, net.argmax(1), data.labels.labels)
-    after = classification_report(y, mix(net, lm.log_joint(valid.texts)).argmax(1),
-                                  data.labels.labels)
-    ckpt = load_checkpoint(checkpoint)
-    ckpt["extra"] = {**(ckpt.get("extra") or {}), "class_lm": lm.to_state(),
-                     "mix": {"w": mix.w, "t": mix.t}}
-    ckpt.pop("format", None)
-    save_checkpoint(checkpoint, ckpt)
-    return (f"class LMs (order {order}) mixed in: w {mix.w:g} on the network, t {mix.t:g} on "
-            f"the LMs; validation accuracy {before.accuracy:.4f} -> {after.accuracy:.4f}, "
-            f"macro-F1 {before.macro_f1:.4f} -> {after.macro_f1:.4f}")
 
 
 def cpu_budget(seconds: float) -> Callable[[Any, int], None]:
@@ -308,8 +293,8 @@ def predict_ids(model: SequenceClassifier, batches: LabelledBatches) -> np.ndarr
     model.eval()
     device = next(model.parameters()).device
     with torch.no_grad():
-        out = [model(X.to(device), L.to(device)).argmax(-1).cpu().numpy()
-               for X, L, _ in batches]
+        out = [model(*(t.to(device) for t in inputs)).argmax(-1).cpu().numpy()
+               for *inputs, _ in batches]
     model.train(was)
     return np.concatenate(out)
 

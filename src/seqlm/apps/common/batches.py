@@ -1,4 +1,5 @@
-"""Minibatches of variable-length labelled sequences: ``(ids, lengths, labels)`` tensors.
+"""Minibatches of variable-length labelled sequences: ``(ids, lengths, labels)`` tensors, or
+``(ids, lengths, features, labels)`` when each example carries a vector of extra inputs.
 
 A label is one class index per sequence (classification) or one per token (tagging; padded
 with ``label_pad``, which the loss ignores). Each ``iter()`` is one epoch whose order is drawn
@@ -24,16 +25,20 @@ LABEL_PAD = -100  # torch's cross-entropy ignore_index
 
 
 class LabelledBatches:
-    """Iterable of ``(ids (B, T), lengths (B,), labels (B,) or (B, T))`` batches."""
+    """Iterable of ``(ids (B, T), lengths (B,), [features (B, d),] labels (B,) or (B, T))``
+    batches; ``features`` (n, d), one row per sequence, are passed on to the model."""
 
     carries_state = False
 
     def __init__(self, seqs: Sequence[np.ndarray | Sequence[int]],
                  labels: Sequence[Any] | np.ndarray, batch_size: int, pad_index: int,
                  sampling: str = "shuffle", seed: int = 0, bucket: int = 0,
-                 label_pad: int = LABEL_PAD) -> None:
+                 label_pad: int = LABEL_PAD, features: np.ndarray | None = None) -> None:
         if len(seqs) != len(labels):
             raise DataError(f"{len(seqs)} sequences but {len(labels)} labels")
+        if features is not None and (np.ndim(features) != 2 or len(features) != len(seqs)):
+            raise DataError(f"features must be one row per sequence ({len(seqs)}), got shape "
+                            f"{np.shape(features)}")
         if not len(seqs):
             raise DataError("no examples to batch")
         require_int("batch size", batch_size)
@@ -48,6 +53,8 @@ class LabelledBatches:
         self.batch_size, self.pad_index, self.label_pad = batch_size, pad_index, label_pad
         self.sampling, self.bucket = sampling, bucket
         self.seed, self.epoch = int(seed), 0
+        self.features = (None if features is None
+                         else torch.as_tensor(np.asarray(features, dtype=np.float32)))
 
     def __len__(self) -> int:
         return -(-len(self.seqs) // self.batch_size)
@@ -73,16 +80,18 @@ class LabelledBatches:
                                                       size)]
         return [batches[i] for i in rng.permutation(len(batches))]
 
-    def batch(self, index: np.ndarray) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    def batch(self, index: np.ndarray) -> tuple[torch.Tensor, ...]:
         """The padded batch of the examples ``index``."""
         ids, lengths = pad_batch([self.seqs[i] for i in index], self.pad_index)
         if self.per_token:
             ys, _ = pad_batch([self.labels[i] for i in index], self.label_pad)
         else:
             ys = torch.from_numpy(self.labels[index])
+        if self.features is not None:
+            return ids, lengths, self.features[torch.from_numpy(index)], ys
         return ids, lengths, ys
 
-    def __iter__(self) -> Iterator[tuple[torch.Tensor, torch.Tensor, torch.Tensor]]:
+    def __iter__(self) -> Iterator[tuple[torch.Tensor, ...]]:
         batches = self.order(self.epoch)
         self.epoch += 1
         for index in batches:
