@@ -174,3 +174,14 @@ def test_class_lm_0_trains_the_network_alone(toy: Path, tmp_path: Path,
     assert main(["classify", "train", "--data", str(toy), "--out", str(tmp_path / "x"),
                  "--class-lm", "11", *SMALL]) == 2
     assert "--class-lm" in capsys.readouterr().err
+
+
+def test_out_of_fold_falls_back_for_a_class_too_small_to_leave_out() -> None:
+    texts, labels = [*TEXTS, "mueller"], [*LABELS, "de"]  # one German name: its fold lacks it
+    got = out_of_fold(texts, labels, [*CLASSES, "de"], 3, folds=3, seed=0)
+    everything = ClassLM(3).fit(texts, labels, [*CLASSES, "de"])
+    fold = np.random.default_rng(0).integers(0, 3, len(texts))
+    held = [i for i in range(len(texts)) if fold[i] == fold[-1]]
+    np.testing.assert_allclose(got[held], everything.log_posterior([texts[i] for i in held]),
+                               atol=1e-12)
+    assert np.isfinite(got).all()
