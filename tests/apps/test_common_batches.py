@@ -74,3 +74,15 @@ def test_features_travel_with_their_examples() -> None:
         np.testing.assert_array_equal(lengths.numpy(), [len(SEQS[i]) for i in index])
     with pytest.raises(DataError, match="one row per sequence"):
         LabelledBatches(SEQS, LABELS, 8, pad_index=0, features=feats[:10])
+
+
+def test_label_smoothing_trains_but_validation_reports_the_plain_nll() -> None:
+    logits = torch.tensor([[2.0, 0.0, -1.0], [0.5, 0.5, 0.0]])
+    y = torch.tensor([0, 2])
+    model = torch.nn.Identity()
+    nll = -torch.log_softmax(logits, -1)
+    plain = float(nll[0, 0] + nll[1, 2])
+    smooth = float(((1 - 0.3) * nll[[0, 1], [0, 2]] + 0.3 * nll.mean(-1)).sum())
+    task = LabelTask(label_smoothing=0.3)
+    assert float(task.step(model.train(), (logits, y), None).loss_sum) == pytest.approx(smooth)
+    assert float(task.step(model.eval(), (logits, y), None).loss_sum) == pytest.approx(plain)

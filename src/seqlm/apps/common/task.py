@@ -22,7 +22,8 @@ from seqlm.errors import ConfigError, require_fraction
 
 
 class LabelTask:
-    """Cross-entropy over class logits; reported as ``nll``, the mean per-label loss."""
+    """Cross-entropy over class logits; reported as ``nll``, the mean per-label loss.
+    ``label_smoothing`` applies in training mode only, so validation reports the plain NLL."""
 
     metric_name = "nll"
     unit = "examples"
@@ -42,9 +43,9 @@ class LabelTask:
         flat = logits.reshape(-1, logits.shape[-1]).float()
         y = y.reshape(-1)
         weight = None if self.weight is None else self.weight.to(flat.device, flat.dtype)
+        eps = self.label_smoothing if getattr(model, "training", True) else 0.0
         loss = F.cross_entropy(flat, y, weight=weight, reduction="sum",
-                               ignore_index=self.ignore_index,
-                               label_smoothing=self.label_smoothing)
+                               ignore_index=self.ignore_index, label_smoothing=eps)
         return StepOutput(loss, int((y != self.ignore_index).sum()), None)
 
     def metric(self, mean_loss: float) -> float:
