@@ -88,3 +88,30 @@ def test_the_utf8_check_reads_chunks_without_splitting_characters() -> None:
     _check_utf8("aé€😀b".encode(), Path("x.arpa"), chunk=1)  # every character cut by chunks
     with pytest.raises(ArpaError, match="not UTF-8"):
         _check_utf8("aé".encode() + b"\xff", Path("x.arpa"), chunk=2)
+
+
+def test_the_compiled_number_parser_equals_float_bit_for_bit() -> None:
+    """The fast path (digits / 10^k, Clinger's exact case) and the fallback (Python's parser)
+    give float()'s value for every number: random ones of 1-19 digits, and edge cases."""
+    rng = np.random.default_rng(7)
+    tokens = ["-0", "0", "-0.0", "+0.5", "-99", "-1.0000000000000002", "-0.1",
+              "-9007199254740993", "-9007199254740992", "-0.30000000000000004",
+              "-1234567890123456789", "-12345678901234567890", "-0.0000000000000000000001",
+              "-0.00000000000000000000001", "-1.5e-3", "-2E+1", "0.0009"]
+    for _ in range(3000):
+        digits = "".join(rng.choice(list("0123456789"), size=int(rng.integers(1, 20))))
+        cut = int(rng.integers(0, len(digits) + 1))
+        tokens.append("-" + (digits[:cut] or "0") + ("." + digits[cut:] if cut < len(digits)
+                                                     else ""))
+    probs = [t if float(t) <= 1e-3 else "-1" for t in tokens]  # larger is damage
+    bows = [t if abs(float(t)) <= 1000 else "-2" for t in tokens]
+    body = "".join(f"{p}\tw{k}\t{b}\n" for k, (p, b) in enumerate(zip(probs, bows,
+                                                                          strict=True)))
+    text = f"\\data\\\nngram 1={len(tokens)}\n\n\\1-grams:\n{body}\n\\end\\\n"
+    got = scan_sections(text.encode(), "numbers")
+    assert got is not None
+    _, logp, bow = got[0]
+    want = np.array([min(float(t), 0.0) for t in probs])
+    assert logp.tobytes() == want.tobytes()  # bit for bit, -0.0 included
+    assert bow.tobytes() == np.array([float(t) for t in bows]).tobytes()
+    assert sum(float(t) > 1e-3 for t in tokens) == 1  # all but "+0.5" read as a log10 p

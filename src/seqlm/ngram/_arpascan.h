@@ -22,25 +22,40 @@ is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
+/* 10^0 .. 10^22: every one is exactly a double */
+static const double arpa_pow10[23] = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /* A plain decimal ([+-]digits[.digits][e[+-]digits], at least one digit) into *out. 0 or -1
- * (not such a number, or Python's parser failed: the exception is cleared). */
+ * (not such a number, or Python's parser failed: the exception is cleared).
+ * ARPA's usual numbers ("-1.234567": at most 19 digits, no exponent, digits < 2^53) take
+ * Clinger's fast path: the digits as an exact integer m divided by an exact 10^k (k <= 22),
+ * one correctly rounded IEEE operation, so the value equals the correctly rounded parse
+ * (Python's float()) bit for bit; any other number goes to Python's own parser. */
 static int
 arpa_number(const unsigned char *p, Py_ssize_t len, double *out)
 {
     char buf[64];
     Py_ssize_t i = 0;
-    int digits = 0;
+    int digits = 0, frac = 0, neg = 0;
+    uint64_t m = 0;
     if (len <= 0 || len >= (Py_ssize_t)sizeof(buf))
         return -1;
     if (p[i] == '-' || p[i] == '+')
-        i++;
-    for (; i < len && is_digit(p[i]); i++)
-        digits++;
+        neg = p[i++] == '-';
+    for (; i < len && is_digit(p[i]); i++, digits++)
+        m = m * 10 + (uint64_t)(p[i] - '0');  /* wraps past 19 digits: not used then */
     if (i < len && p[i] == '.')
-        for (i++; i < len && is_digit(p[i]); i++)
-            digits++;
+        for (i++; i < len && is_digit(p[i]); i++, digits++, frac++)
+            m = m * 10 + (uint64_t)(p[i] - '0');
     if (!digits)
         return -1;
+    if (i == len && digits <= 19 && frac <= 22 && m <= ((uint64_t)1 << 53)) {
+        double v = (double)m / arpa_pow10[frac];
+        *out = neg ? -v : v;
+        return 0;
+    }
     if (i < len && (p[i] == 'e' || p[i] == 'E')) {
         int exp_digits = 0;
         i++;

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import mmap
 import os
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -18,7 +19,7 @@ import numpy as np
 
 from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
-from seqlm.io import open_output, read_bytes
+from seqlm.io import compression_of, open_output, read_bytes
 from seqlm.ngram.arpa_scan import parse_header, scan_sections
 from seqlm.ngram.counting import lookup, ngram_words
 from seqlm.ngram.errors import ArpaError, ConfigError, DataError
@@ -91,13 +92,13 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
     """Read an ARPA file into a backoff-form NgramLM (estimator ``"arpa"``)."""
     p = Path(path)
     try:
-        raw = read_bytes(path)  # plain, .gz, .bz2, .xz (told by content) or - (stdin)
+        raw = _file_bytes(path)  # plain, .gz, .bz2, .xz (told by content) or - (stdin)
     except DataError as exc:
         raise ArpaError(str(exc)) from None
     _check_utf8(raw, p)
     fast = scan_sections(raw, str(p))
     if fast is None:  # not built, disabled, or irregular: the Python parser names any problem
-        text = raw.decode("utf-8")
+        text = str(memoryview(raw), "utf-8")
         del raw
         return parse_arpa(text, str(p), mode, tokenizer)
     (words, logp, logbow), higher = fast
@@ -107,8 +108,25 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
     return build.model(mode, tokenizer)
 
 
-def _check_utf8(raw: bytes, p: Path, chunk: int = 1 << 24) -> None:
-    """ArpaError unless ``raw`` is UTF-8 (decoded a chunk at a time: no copy of the file)."""
+def _file_bytes(path: str | os.PathLike[str]) -> bytes | mmap.mmap:
+    """The file's bytes: a read-only memory map of a plain regular file (no copy of it in
+    memory), else everything ``read_bytes`` decompresses or reads from standard input."""
+    p = Path(path)
+    if str(path) != "-" and p.is_file():
+        try:
+            with open(p, "rb") as fh:
+                if compression_of(fh.read(6)) is None and os.fstat(fh.fileno()).st_size:
+                    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError:
+            pass  # read_bytes names the problem
+    return read_bytes(path)
+
+
+def _check_utf8(raw: bytes | mmap.mmap, p: Path, chunk: int = 1 << 24) -> None:
+    """ArpaError unless ``raw`` is UTF-8 (decoded a chunk at a time: no copy of the file);
+    ASCII, the common case, is told at memory speed."""
+    if not len(raw) or int(np.frombuffer(raw, dtype=np.uint8).max()) < 0x80:
+        return
     dec = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(raw)
     for a in range(0, len(raw) + 1, chunk):

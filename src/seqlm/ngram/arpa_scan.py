@@ -8,6 +8,7 @@ and names the problem; both give the same arrays (tests/ngram/test_arpa_scan.py)
 
 from __future__ import annotations
 
+import mmap
 import re
 
 import numpy as np
@@ -56,7 +57,7 @@ Unigrams = tuple[list[str], np.ndarray, np.ndarray]
 Ngrams = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def scan_sections(raw: bytes, name: str) -> tuple[Unigrams, list[Ngrams]] | None:
+def scan_sections(raw: bytes | mmap.mmap, name: str) -> tuple[Unigrams, list[Ngrams]] | None:
     """(unigram words in file order, log10 p, log10 backoff) and, per higher order, (word
     indices into those unigrams (rows, n), log10 p, log10 backoff); None where the compiled
     reader is not built or disabled, or the file is not regular (see the module doc)."""
@@ -90,18 +91,18 @@ def scan_sections(raw: bytes, name: str) -> tuple[Unigrams, list[Ngrams]] | None
     return (words, *uni), higher
 
 
-def _section_start(raw: bytes, pos: int, n: int) -> int:
+def _section_start(raw: bytes | mmap.mmap, pos: int, n: int) -> int:
     """The byte after the ``\\n-grams:`` line that follows blank lines from ``pos``; -1 if
     another line comes first."""
     pos = _BLANK.match(raw, pos).end()  # type: ignore[union-attr]
     marker = b"\\%d-grams:" % n
     eol = raw.find(b"\n", pos)
-    if not raw.startswith(marker, pos) or eol < 0 or raw[pos + len(marker):eol].strip():
+    if raw[pos:pos + len(marker)] != marker or eol < 0 or raw[pos + len(marker):eol].strip():
         return -1
     return eol + 1
 
 
-def _section_ends(raw: bytes, pos: int) -> bool:
+def _section_ends(raw: bytes | mmap.mmap, pos: int) -> bool:
     """Whether the line at ``pos`` ends the section (blank, a ``\\`` line or the end), so the
     section held exactly the declared number of lines."""
     eol = raw.find(b"\n", pos)
