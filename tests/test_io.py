@@ -6,6 +6,7 @@ import bz2
 import gzip
 import io
 import lzma
+import mmap
 import os
 import stat
 import sys
@@ -21,6 +22,7 @@ from seqlm.io import (
     check_output_dir,
     check_output_path,
     current_umask,
+    map_bytes,
     open_output,
     open_text,
     read_bytes,
@@ -168,3 +170,15 @@ def test_dash_writes_standard_output(tmp_path: Path, capsys: pytest.CaptureFixtu
     with open_output(tmp_path / "f.txt") as fh:
         fh.write("to file")
     assert (tmp_path / "f.txt").read_text() == "to file"
+
+
+def test_map_bytes_maps_plain_files_and_reads_the_rest(tmp_path: Path) -> None:
+    plain, packed, empty = tmp_path / "a.txt", tmp_path / "a.txt.gz", tmp_path / "e.txt"
+    plain.write_bytes(b"one\ntwo\n")
+    packed.write_bytes(gzip.compress(b"one\ntwo\n"))
+    empty.write_bytes(b"")
+    mapped = map_bytes(plain)
+    assert isinstance(mapped, mmap.mmap) and mapped[:] == b"one\ntwo\n"
+    assert map_bytes(packed) == b"one\ntwo\n" and map_bytes(empty) == b""
+    with pytest.raises(DataError, match="no such file"):
+        map_bytes(tmp_path / "missing.txt")

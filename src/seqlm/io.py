@@ -12,6 +12,7 @@ import contextlib
 import gzip
 import io
 import lzma
+import mmap
 import os
 import stat
 import sys
@@ -230,6 +231,20 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
             return fh.read()
         except (OSError, EOFError, lzma.LZMAError) as exc:
             raise DataError(f"cannot read {name}: {exc}") from None
+
+
+def map_bytes(path: str | os.PathLike[str]) -> bytes | mmap.mmap:
+    """All bytes of a file, as ``read_bytes`` gives them, but a plain (uncompressed, non-empty)
+    regular file comes back as a read-only memory map: no copy of it in memory."""
+    p = Path(path)
+    if str(path) != STDIO and p.is_file():
+        try:
+            with open(p, "rb") as fh:
+                if compression_of(fh.read(6)) is None and os.fstat(fh.fileno()).st_size:
+                    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except OSError:
+            pass  # read_bytes names the problem
+    return read_bytes(path)
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ import numpy as np
 
 from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
-from seqlm.io import compression_of, open_output, read_bytes
+from seqlm.io import map_bytes, open_output
 from seqlm.ngram.arpa_scan import parse_header, scan_sections
 from seqlm.ngram.counting import lookup, ngram_words
 from seqlm.ngram.errors import ArpaError, ConfigError, DataError
@@ -92,7 +92,7 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
     """Read an ARPA file into a backoff-form NgramLM (estimator ``"arpa"``)."""
     p = Path(path)
     try:
-        raw = _file_bytes(path)  # plain, .gz, .bz2, .xz (told by content) or - (stdin)
+        raw = map_bytes(path)  # plain (mapped), .gz, .bz2, .xz (told by content) or - (stdin)
     except DataError as exc:
         raise ArpaError(str(exc)) from None
     _check_utf8(raw, p)
@@ -106,20 +106,6 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
     for n, (ids, lp, bow) in enumerate(higher, 2):
         build.add([(build.rows1[ids], lp, bow)], n)
     return build.model(mode, tokenizer)
-
-
-def _file_bytes(path: str | os.PathLike[str]) -> bytes | mmap.mmap:
-    """The file's bytes: a read-only memory map of a plain regular file (no copy of it in
-    memory), else everything ``read_bytes`` decompresses or reads from standard input."""
-    p = Path(path)
-    if str(path) != "-" and p.is_file():
-        try:
-            with open(p, "rb") as fh:
-                if compression_of(fh.read(6)) is None and os.fstat(fh.fileno()).st_size:
-                    return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        except OSError:
-            pass  # read_bytes names the problem
-    return read_bytes(path)
 
 
 def _check_utf8(raw: bytes | mmap.mmap, p: Path, chunk: int = 1 << 24) -> None:
