@@ -32,11 +32,15 @@ DEFAULT_ORDER = {"char": 4, "word": 2}  # --class-lm auto
 FOLDS = 5  # out-of-fold LM scores for the training examples
 
 
-def default_order(level: str) -> int:
-    """The order ``--class-lm`` takes when not given: 4 over characters, 2 over words."""
+def _check_level(level: str) -> str:
     if level not in LEVELS:
         raise ConfigError(f"unknown level {level!r}; use char or word")
-    return DEFAULT_ORDER[level]
+    return level
+
+
+def default_order(level: str) -> int:
+    """The order ``--class-lm`` takes when not given: 4 over characters, 2 over words."""
+    return DEFAULT_ORDER[_check_level(level)]
 
 
 class ClassLM:
@@ -45,9 +49,7 @@ class ClassLM:
     def __init__(self, order: int = 4, level: str = "char",
                  estimator: str = "modified_kneser_ney") -> None:
         self.order = require_int("order", order)
-        if level not in LEVELS:
-            raise ConfigError(f"unknown level {level!r}; use char or word")
-        self.level, self.estimator = level, estimator
+        self.level, self.estimator = _check_level(level), estimator
         self.classes: list[str] = []
         self.models: list[NgramLM] = []
         self.log_prior = np.zeros(0)
@@ -140,7 +142,8 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
 
 
 def out_of_fold(texts: Sequence[str], labels: Sequence[str], classes: Sequence[str],
-                order: int, level: str = "char", folds: int = 5, seed: int = 0) -> np.ndarray:
+                order: int, level: str = "char", folds: int = FOLDS, seed: int = 0
+                ) -> np.ndarray:
     """log p_LM(c | x) of every training example from class LMs fitted on the other folds
     (folds drawn by ``seed``; a class absent from the other folds falls back to the LMs of
     all texts, which can only happen for a class with fewer examples than folds)."""

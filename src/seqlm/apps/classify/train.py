@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from seqlm.apps.classify.class_lm import FOLDS, ClassLM, out_of_fold
+from seqlm.apps.classify.class_lm import ClassLM, default_order, out_of_fold
 from seqlm.apps.classify.data import Examples, read_examples
 from seqlm.apps.classify.model import ClassifierConfig, ModelOptions, SequenceClassifier
 from seqlm.apps.classify.split import stratified_split
@@ -31,7 +31,7 @@ from seqlm.apps.common import (
     pad_index,
 )
 from seqlm.data import Vocab
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.registry import config_to_dict, make_config
 
 SPLITS = ("train", "valid", "test")
@@ -66,8 +66,6 @@ class ClassifySettings:
 
     def class_lm_order(self) -> int:
         """The class LMs' order this run uses (0: none)."""
-        from seqlm.apps.classify.class_lm import default_order
-
         return default_order(self.level) if self.class_lm is None else self.class_lm
 
     data: str = ""
@@ -93,9 +91,7 @@ class ClassifySettings:
     model: ModelOptions = field(default_factory=ModelOptions)
 
     def __post_init__(self) -> None:
-        if self.class_lm is not None and (isinstance(self.class_lm, bool)
-                                          or not isinstance(self.class_lm, int)
-                                          or not 0 <= self.class_lm <= 10):
+        if self.class_lm is not None and require_int("class_lm", self.class_lm, 0) > 10:
             raise ConfigError(f"class_lm must be an order in 0..10 (0 = off), "
                               f"got {self.class_lm!r}")
         if not 0.0 < self.label_frac <= 1.0:
@@ -174,7 +170,7 @@ def prepare(s: ClassifySettings) -> ClassifyData:
     if order:  # the LMs of all training texts; out-of-fold scores for the training part
         data.class_lm = ClassLM(order, s.level).fit(train.texts, train.labels, labels.labels)
         data.lm_logp["train"] = out_of_fold(train.texts, train.labels, labels.labels, order,
-                                            s.level, FOLDS, s.seed)
+                                            s.level, seed=s.seed)
     return data
 
 
