@@ -23,7 +23,8 @@ from seqlm.data.tokenize import word_tokenize
 from seqlm.errors import DataError
 from seqlm.ngram import NgramLM
 from seqlm.ngram.cext import built, compiled
-from seqlm.ngram.counting import count_ngrams, first_positions
+from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions
+from seqlm.ngram.runs import Run, assemble
 from seqlm.ngram.tokens import TypeTokens, UnitTokens, compiled_tokens
 
 pytestmark = pytest.mark.skipif(not built(), reason="seqlm.ngram._fastcount is not built "
@@ -275,3 +276,52 @@ def test_other_bad_input_raises() -> None:
         fc.tokenize("a b c", "<s>", "</s>", np.zeros(2, np.int32))
     with pytest.raises(TypeError):
         fc.tokenize("a b c", "<s>", None, np.zeros(9, np.int32))
+
+
+def word_rows(tables: list[OrderCounts], V: int) -> list[np.ndarray]:
+    """Each order's n-grams as sorted rows of word ids, decoded from the counter's keys."""
+    words = [np.arange(V, dtype=np.int32).reshape(-1, 1)]
+    for t in tables[1:]:
+        prefix, last = np.divmod(t.keys, V)
+        words.append(np.column_stack([words[-1][prefix], last]).astype(np.int32))
+    return words
+
+
+@settings(max_examples=120, deadline=None)
+@given(lens=st.lists(st.integers(1, 12), min_size=1, max_size=30), V=st.integers(1, 7),
+       order=st.integers(2, 6), seed=st.integers(0, 2**32 - 1))
+def test_assembled_merged_counts_equal_the_counters_tables(lens: list[int], V: int, order: int,
+                                                           seed: int) -> None:
+    seq = np.random.default_rng(seed).integers(0, V, size=sum(lens)).astype(np.int64)
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]]).astype(np.int64)
+    with numpy_path():
+        ref = count_ngrams(seq, np.repeat(starts, lens), order, V)
+    words = word_rows(ref, V)
+    for path in (contextlib.nullcontext, numpy_path):
+        with path():
+            got = assemble(Run(list(words), [t.count for t in ref], [t.starts for t in ref]), V)
+        for n, (a, b) in enumerate(zip(got, ref, strict=True), 1):
+            for field in ("keys", "suffix", "count", "starts"):
+                assert np.array_equal(getattr(a, field), getattr(b, field)), (path, n, field)
+
+
+def test_inconsistent_merged_counts_raise_on_both_paths() -> None:
+    seq = np.array([0, 1, 2, 0, 1, 1], dtype=np.int64)
+    ref = count_ngrams(seq, np.zeros(6, dtype=np.int64), 3, 3)
+    words = word_rows(ref, 3)
+    bad_prefix = words[2].copy()
+    bad_prefix[0] = [2, 2, 0]  # (2, 2) is no bigram of the text
+    unsorted = words[2][::-1].copy()
+    for rows in (bad_prefix, unsorted, words[2] + 5):
+        for path in (contextlib.nullcontext, numpy_path):
+            run = Run([*words[:2], rows], [t.count for t in ref], [t.starts for t in ref])
+            with path(), pytest.raises(ValueError, match="order 3: merged counts"):
+                assemble(run, 3)
+    fc = compiled()
+    assert fc is not None
+    with pytest.raises(ValueError):  # an order below 3 is numpy's (keys from the words alone)
+        fc.assemble_order(words[1], 2, [], ref[0].suffix, 3, np.zeros(1, np.int64),
+                          np.zeros(4, np.int64), np.zeros(4, np.int64))
+    with pytest.raises(ValueError):  # the keys of order 2 missing
+        fc.assemble_order(words[2], 3, [], ref[1].suffix, 3, np.zeros(4, np.int64),
+                          np.zeros(len(words[2]), np.int64), np.zeros(len(words[2]), np.int64))

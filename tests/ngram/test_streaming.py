@@ -70,19 +70,26 @@ def test_memory_values_and_stream_mode_are_checked(tmp_path: Path) -> None:
         NgramLM(3, mode="stream").fit_file(tmp_path / "c.txt.gz", memory="1G")
 
 
+@pytest.mark.usefixtures("both_paths")
 @pytest.mark.parametrize("n,V", [(1, 7), (3, 50), (5, 10_000), (4, 2**31 - 1)])
-def test_merge_order_sums_equal_rows_in_lexicographic_order(n: int, V: int) -> None:
+@pytest.mark.parametrize("parts_sorted", [False, True])
+@pytest.mark.parametrize("nparts", [1, 3, 4])
+def test_merge_order_sums_equal_rows_in_lexicographic_order(n: int, V: int, parts_sorted: bool,
+                                                            nparts: int) -> None:
     """Against a dictionary: parts with repeated rows (packed into one or several sort keys,
-    by the vocabulary's bits) merge to the distinct rows, sorted, with summed counts."""
+    by the vocabulary's bits) merge to the distinct rows, sorted, with summed counts; parts
+    sorted as the counter makes them (distinct rows, in order) take the linear merge."""
     from collections import Counter
 
     from seqlm.ngram.runs import merge_order
 
     rng = np.random.default_rng(n)
     vocab = rng.integers(0, V, size=6)  # few distinct words, so rows repeat across parts
-    parts = [vocab[rng.integers(0, 6, size=(40, n))].astype(np.int32) for _ in range(3)]
-    counts = [rng.integers(1, 5, size=40) for _ in parts]
-    starts = [rng.random(40) < 0.1 for _ in parts]
+    parts = [vocab[rng.integers(0, 6, size=(40, n))].astype(np.int32) for _ in range(nparts)]
+    if parts_sorted:
+        parts = [np.unique(w, axis=0) for w in parts]
+    counts = [rng.integers(1, 5, size=len(w)) for w in parts]
+    starts = [rng.random(len(w)) < 0.1 for w in parts]
     want: Counter[tuple[int, ...]] = Counter()
     began: set[tuple[int, ...]] = set()
     for w, c, s in zip(parts, counts, starts, strict=True):

@@ -6,7 +6,9 @@
  * count_order()   the n-grams of one order from the rows of the order below, by counting sort
  *                 (work_size() says how much scratch it needs);
  * first_positions() the first position of every word id;
- * arpa_section()  one n-gram section of an ARPA file (_arpascan.h).
+ * arpa_section()  one n-gram section of an ARPA file (_arpascan.h);
+ * merge_rows()    two sorted runs of counts merged (_merge.h);
+ * assemble_order() keys and suffix rows of one order of merged counts (_assemble.h).
  *
  * Each reproduces a Python/numpy function of seqlm exactly (tests/ngram/test_fastcount.py
  * compares them); seqlm uses numpy when this module is not built or SEQLM_NO_CEXT=1.
@@ -17,6 +19,8 @@
  */
 #include "_textscan.h"
 #include "_arpascan.h"
+#include "_merge.h"
+#include "_assemble.h"
 
 /* ------------------------------------------------------------------ tokenize */
 
@@ -508,6 +512,8 @@ static PyMethodDef methods[] = {
     {"work_size", work_size, METH_VARARGS, work_size_doc},
     {"first_positions", first_positions, METH_VARARGS, first_positions_doc},
     {"arpa_section", arpa_section, METH_VARARGS, arpa_section_doc},
+    {"merge_rows", merge_rows, METH_VARARGS, merge_rows_doc},
+    {"assemble_order", assemble_order, METH_VARARGS, assemble_order_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -27,6 +27,12 @@ class OrderCounts:
     starts: np.ndarray  # bool: occurs at the very start of a unit (begins with <s> in sentences)
 
 
+def released(a: np.ndarray) -> np.ndarray:
+    """An empty array of ``a``'s dtype and row shape to put in its place: unlike ``a[:0]``, a
+    view that keeps all of ``a``'s memory alive, it lets the memory go."""
+    return np.empty((0, *a.shape[1:]), dtype=a.dtype)
+
+
 def lookup(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
     """Rows of ``query`` values in the sorted ``keys``; -1 where absent."""
     if len(keys) == 0:

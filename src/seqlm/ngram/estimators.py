@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from seqlm.ngram.counting import OrderCounts
+from seqlm.ngram.counting import OrderCounts, released
 from seqlm.ngram.discounts import mkn_discounts
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.smoothing import ESTIMATORS, Smoothing, SmoothingConfig
@@ -47,8 +47,9 @@ def effective_count(tables: list[OrderCounts], n: int, adjusted: bool, stream: b
     ext = np.bincount(tables[n].suffix, minlength=len(t.count)).astype(np.float64)
     if stream:
         ext += t.starts
-        return ext
-    return np.where(t.starts, t.count, ext)  # float64, as ext
+    else:
+        np.copyto(ext, t.count, where=t.starts)  # in place: no third array of the order
+    return ext
 
 
 class Interpolated(Smoothing):
@@ -203,7 +204,7 @@ def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size
     logbow: list[np.ndarray] = []
     discounts: list[tuple[float, ...]] = []
     fallback: list[bool] = []
-    prob_prev = np.zeros(0)
+    prob_prev = np.zeros(0)  # order n-1's probabilities; turned into its logs once read
     for n in range(1, order + 1):
         c = effective_count(tables, n, est.adjusted, stream) if n < order else None
         if n == 1 and c is not None:
@@ -226,14 +227,17 @@ def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size
             else:
                 p = c / max(c.sum(), 1.0)
             p[~predicted] = 0.0
-            with np.errstate(divide="ignore"):
-                logp.append(np.log(p))
         else:
-            p, lp, gamma = _order_by_chunks(est, tables, n, c, prob_prev, d, n < order)
+            p, gamma = _order_by_chunks(est, tables, n, c, prob_prev, d, n < order)
             del c
             _release(tables[n - 2])
-            logp.append(lp)
             logbow.append(np.log(np.where(gamma > 0, gamma, 1.0)))
+        logp.append(p)  # log p already for the highest order, else p until the next has read it
+        with np.errstate(divide="ignore"):
+            if n == order == 1:
+                np.log(p, out=p)
+            elif n > 1:
+                np.log(prob_prev, out=prob_prev)  # order n-1's entry of logp, in place
         prob_prev = p
     return Tables(logp, logbow, discounts, fallback)
 
@@ -244,17 +248,16 @@ CHUNK_ROWS = 1 << 20  # n-grams of one order estimated at a time (whole contexts
 def _order_by_chunks(est: Interpolated, tables: list[OrderCounts], n: int,
                      c: np.ndarray | None, prob_prev: np.ndarray,
                      d: tuple[float, ...] | None, keep_p: bool
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(p or an empty array unless ``keep_p``, log p, gamma per context) of order n >= 2, a
-    chunk of whole contexts at a time: the weights only combine n-grams of one context, so
-    the chunks give exactly the one-pass numbers while only a chunk's temporaries are alive.
-    ``c``: the effective counts (None: the raw counts, taken a chunk at a time)."""
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """(p if ``keep_p`` else log p, gamma per context) of order n >= 2, a chunk of whole
+    contexts at a time: the weights only combine n-grams of one context, so the chunks give
+    exactly the one-pass numbers while only a chunk's temporaries are alive. ``c``: the
+    effective counts (None: the raw counts, taken a chunk at a time)."""
     t = tables[n - 1]
     V = np.int64(len(tables[0].count))
     n_ctx, rows = len(tables[n - 2].count), len(t.keys)
     gamma = est.weights(np.zeros(0), np.zeros(0, dtype=np.int64), n_ctx, d)[1].copy()
-    logp = np.empty(rows)
-    p = np.empty(rows if keep_p else 0)
+    out = np.empty(rows)
     a = 0
     while a < rows:
         b = min(rows, a + CHUNK_ROWS)
@@ -270,18 +273,19 @@ def _order_by_chunks(est: Interpolated, tables: list[OrderCounts], n: int,
         lower = prob_prev[t.suffix[a:b]]
         lower *= gam[group]
         alpha += lower  # alpha + gamma * p_{n-1}
-        with np.errstate(divide="ignore"):
-            np.log(alpha, out=logp[a:b])
         if keep_p:
-            p[a:b] = alpha
+            out[a:b] = alpha
+        else:
+            with np.errstate(divide="ignore"):
+                np.log(alpha, out=out[a:b])
         a = b
-    return p, logp, gamma
+    return out, gamma
 
 
 def _release(t: OrderCounts) -> None:
     """Drop an order's suffix rows and start flags once the estimation is past them (the
     tables are the fit's own; keys and counts stay, the model keeps them)."""
-    t.suffix, t.starts = t.suffix[:0], t.starts[:0]
+    t.suffix, t.starts = released(t.suffix), released(t.starts)
 
 
 def _discounts(est: Interpolated, c: np.ndarray, swap: int | None, raw: np.ndarray

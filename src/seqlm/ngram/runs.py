@@ -12,11 +12,13 @@ in-memory one count for count.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from seqlm.data.vocab import Vocab
-from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup
+from seqlm.ngram.cext import compiled
+from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup, released
 from seqlm.ngram.tokens import Tokens
 
 
@@ -49,7 +51,7 @@ def count_tokens(toks: Tokens, vocab: Vocab, order: int) -> Run:
     words = [np.arange(V, dtype=np.int32).reshape(-1, 1)]
     for n in range(1, order):
         prefix, last = np.divmod(tables[n].keys, np.int64(V))
-        tables[n] = OrderCounts(prefix[:0], prefix[:0], count[n], starts[n])  # keys, suffix go
+        tables[n] = OrderCounts(released(prefix), released(prefix), count[n], starts[n])
         w = np.empty((len(prefix), n + 1), dtype=np.int32)
         w[:, :n] = words[-1][prefix]
         w[:, n] = last
@@ -61,7 +63,13 @@ def count_tokens(toks: Tokens, vocab: Vocab, order: int) -> Run:
 def merge_order(words: list[np.ndarray], count: list[np.ndarray], starts: list[np.ndarray]
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Merge parts of one order (each sorted or not): distinct rows, summed counts, OR'd
-    starts, in lexicographic order."""
+    starts, in lexicographic order. Sorted parts (as the counter makes them) are merged
+    pairwise in linear passes by the compiled ``merge_rows``; others are sorted by numpy."""
+    fast = compiled()
+    if fast is not None and words and words[0].ndim == 2:
+        merged = _merge_sorted(fast, words, count, starts)
+        if merged is not None:
+            return merged
     w = np.concatenate(words) if len(words) > 1 else words[0]
     c = np.concatenate(count) if len(count) > 1 else count[0]
     s = np.concatenate(starts) if len(starts) > 1 else starts[0]
@@ -77,6 +85,29 @@ def merge_order(words: list[np.ndarray], count: list[np.ndarray], starts: list[n
     at = perm[np.nonzero(new)[0]]
     groups = np.nonzero(new)[0]
     return w[at], np.add.reduceat(c[perm], groups), np.logical_or.reduceat(s[perm], groups)
+
+
+def _merge_sorted(fast: Any, words: list[np.ndarray], count: list[np.ndarray],
+                  starts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Pairwise linear merges of strictly increasing parts; None if a part is not."""
+    n = words[0].shape[1]
+    parts = [(np.ascontiguousarray(w, dtype=np.int32), np.ascontiguousarray(c, dtype=np.int64),
+              np.ascontiguousarray(s, dtype=bool)) for w, c, s in zip(words, count, starts,
+                                                                      strict=True)]
+    if len(parts) == 1:  # checked (and copied) by a merge with nothing
+        parts.append((parts[0][0][:0], parts[0][1][:0], parts[0][2][:0]))
+    while len(parts) > 1:
+        merged = []
+        for a, b in zip(parts[::2], parts[1::2], strict=False):
+            total = len(a[0]) + len(b[0])
+            out = (np.empty((total, n), np.int32), np.empty(total, np.int64),
+                   np.empty(total, bool))
+            rows = fast.merge_rows(*a, *b, n, *out)
+            if rows < 0:
+                return None
+            merged.append((out[0][:rows], out[1][:rows], out[2][:rows]))
+        parts = merged + parts[len(merged) * 2:]
+    return parts[0]
 
 
 def pack_rows(w: np.ndarray) -> list[np.ndarray]:
@@ -113,31 +144,50 @@ def merge_runs(runs: list[Run]) -> Run:
 def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
     """The OrderCounts tables (keys, suffix rows, counts, starts) of merged counts. Consumes
     ``run``: each order's word matrix is released once its keys are made (the counts are
-    shared, not copied), so the merged words and the tables never coexist whole."""
+    shared, not copied), so the merged words and the tables never coexist whole. The compiled
+    ``assemble_order`` finds the rows by merge joins with the orders below (linear), numpy
+    by binary searches."""
     V = np.int64(vocab_size)
+    fast = compiled()
     out = [OrderCounts(np.arange(vocab_size, dtype=np.int64),
                        np.full(vocab_size, -1, dtype=np.int64),
                        np.asarray(run.count[0], dtype=np.int64),
                        np.asarray(run.starts[0], dtype=bool))]
     for n in range(2, len(run.words) + 1):
-        w = run.words[n - 1]
-        run.words[n - 1] = w[:0]
-        row = w[:, 0].astype(np.int64)  # row of the (n-1)-word prefix, order by order
-        for k in range(1, n - 1):
-            row = lookup(out[k].keys, row * V + w[:, k])
-        if n == 2:  # row of the n-gram without its first word: a unigram's row is its word
-            suffix = w[:, 1].astype(np.int64)
-        else:  # (w2..wn) = the prefix's own suffix row (w2..w(n-1)), extended by wn
-            suffix = out[n - 2].suffix[row]
-            suffix *= V
-            suffix += w[:, n - 1]
-            suffix = lookup(out[n - 2].keys, suffix)
-        row *= V
-        row += w[:, n - 1]
-        keys = row
+        w = np.ascontiguousarray(run.words[n - 1])
+        run.words[n - 1] = released(w)
+        if n == 2:  # the prefix row is the first word, the suffix row (w2) the second
+            keys, suffix = w[:, 0] * V + w[:, 1], w[:, 1].astype(np.int64)
+            good = not len(keys) or bool((np.diff(keys) > 0).all() and (w >= 0).all())
+        elif fast is not None:
+            keys, suffix = np.empty(len(w), np.int64), np.empty(len(w), np.int64)
+            good = fast.assemble_order(w, n, [t.keys for t in out[1:n - 1]], out[n - 2].suffix,
+                                       int(V), np.empty(len(out[n - 3].keys) + 1, np.int64),
+                                       keys, suffix)
+        else:
+            keys, suffix = _rows_by_search(w, out, V)
+            good = not len(keys) or not ((keys < 0).any() or (suffix < 0).any()
+                                         or (np.diff(keys) <= 0).any())
         del w
-        if len(keys) and ((keys < 0).any() or (suffix < 0).any() or (np.diff(keys) <= 0).any()):
+        if not good:
             raise ValueError(f"order {n}: merged counts are inconsistent")
         out.append(OrderCounts(keys, suffix, np.asarray(run.count[n - 1], dtype=np.int64),
                                np.asarray(run.starts[n - 1], dtype=bool)))
     return out
+
+
+def _rows_by_search(w: np.ndarray, out: list[OrderCounts], V: np.int64
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """(keys, suffix rows) of one order n >= 3 by binary searches in the orders below."""
+    n = w.shape[1]
+    row = w[:, 0].astype(np.int64)  # row of the (n-1)-word prefix, order by order
+    for k in range(1, n - 1):
+        row = lookup(out[k].keys, row * V + w[:, k])
+    # (w2..wn) = the prefix's own suffix row (w2..w(n-1)), extended by wn
+    suffix = out[n - 2].suffix[row]
+    suffix *= V
+    suffix += w[:, n - 1]
+    suffix = lookup(out[n - 2].keys, suffix)
+    row *= V
+    row += w[:, n - 1]
+    return row, suffix

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from seqlm.data.conventions import BOS, EOS
 from seqlm.data.text import decode_text
 from seqlm.io import open_binary
+from seqlm.ngram.counting import released
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.memory import counting_bytes
 from seqlm.ngram.protocol import M, NgramModel
@@ -174,7 +175,7 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
                  [np.logical_or.reduce([r.starts[0] for r in runs])],
                  sum(r.tokens for r in runs))
     for n in range(1, order):
-        cum = _first_word_totals(runs, n, V)
+        cum, offsets = _first_word_offsets(runs, n, V)
         # what stays in memory: the orders merged so far and (at most) this order's output;
         # the ranges get the rest of the cap
         held = merged.nbytes + int(cum[-1]) * (4 * (n + 1) + 9)
@@ -187,9 +188,8 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
         for a, b in tqdm(list(itertools.pairwise(cuts)),
                          desc=f"merge: order {n + 1}", disable=not progress):
             sl = []
-            for r in runs:
-                col = r.words[n][:, 0]
-                lo, hi = np.searchsorted(col, a), np.searchsorted(col, b)
+            for r, at in zip(runs, offsets, strict=True):
+                lo, hi = at[a], at[b]
                 sl.append((np.asarray(r.words[n][lo:hi]), np.asarray(r.count[n][lo:hi]),
                            np.asarray(r.starts[n][lo:hi])))
             parts.append(list(merge_order(*(list(x) for x in zip(*sl, strict=True)))))
@@ -211,13 +211,18 @@ def _drop_pages(*arrays: np.ndarray) -> None:
             m.madvise(mmap.MADV_DONTNEED)
 
 
-def _first_word_totals(runs: list[Run], n: int, V: int) -> np.ndarray:
-    """Cumulative number of order-(n+1) rows over all runs, by first word."""
-    hist = np.zeros(V, dtype=np.int64)
+def _first_word_offsets(runs: list[Run], n: int, V: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Cumulative number of order-(n+1) rows over all runs by first word, and per run the row
+    where each first word begins (V + 1 offsets): a range's rows are then found without
+    searching the spilled column, which numpy would copy whole (it is strided) for each search."""
+    total = np.zeros(V, dtype=np.int64)
+    offsets = []
     for r in runs:
-        hist += np.bincount(r.words[n][:, 0], minlength=V)
+        hist = np.bincount(r.words[n][:, 0], minlength=V)
+        total += hist
+        offsets.append(np.concatenate([[0], np.cumsum(hist)]))
         _drop_pages(r.words[n])
-    return np.cumsum(hist)
+    return np.cumsum(total), offsets
 
 
 def _concatenate_releasing(parts: list[list[np.ndarray]], i: int) -> np.ndarray:
@@ -230,5 +235,5 @@ def _concatenate_releasing(parts: list[list[np.ndarray]], i: int) -> np.ndarray:
         n = len(p[i])
         out[at:at + n] = p[i]
         at += n
-        p[i] = p[i][:0]
+        p[i] = released(p[i])
     return out
