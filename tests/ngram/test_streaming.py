@@ -121,3 +121,31 @@ def test_a_text_that_fits_by_its_token_count_is_counted_in_memory(
                       NgramLM(3).fit(text))
     with pytest.raises(AssertionError, match="spilled"):  # and one byte less does spill
         streaming.fit_file(NgramLM(3), tmp_path / "c.txt", cap - 1)
+
+
+def test_a_text_above_the_in_memory_size_is_counted_in_thirds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A generous cap does not make a large text one block: blocks of at most a third of the
+    text (so a block's counting peak stays below the estimation of the whole); the model is
+    still the in-memory one."""
+    text = read_text(FIX / "small.train.txt")
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
+    size = (tmp_path / "c.txt").stat().st_size
+    seen: dict[str, int] = {}
+    count_blocks = streaming._count_blocks
+
+    def spy(model, path, block, tmp, progress):  # type: ignore[no-untyped-def]
+        seen["block"] = block
+        runs, first = count_blocks(model, path, block, tmp, progress)
+        seen["runs"] = len(runs)
+        return runs, first
+
+    monkeypatch.setattr(streaming, "MIN_BLOCK", 1000)
+    monkeypatch.setattr(streaming, "_count_blocks", spy)
+    assert_same_model(streaming.fit_file(NgramLM(4), tmp_path / "c.txt", 1 << 30),
+                      NgramLM(4).fit(text))
+    assert not seen  # small (below IN_MEMORY_TOKENS): in memory, in one go
+    monkeypatch.setattr(streaming, "IN_MEMORY_TOKENS", 100)
+    assert_same_model(streaming.fit_file(NgramLM(4), tmp_path / "c.txt", 1 << 30),
+                      NgramLM(4).fit(text))
+    assert seen["block"] == -(-size // streaming.BLOCK_SHARE) and seen["runs"] >= 3

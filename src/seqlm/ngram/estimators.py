@@ -230,8 +230,9 @@ def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size
         else:
             p, gamma = _order_by_chunks(est, tables, n, c, prob_prev, d, n < order)
             del c
-            _release(tables[n - 2])
-            logbow.append(np.log(np.where(gamma > 0, gamma, 1.0)))
+            np.copyto(gamma, 1.0, where=~(gamma > 0))  # log 1 = 0 where there is no backoff
+            logbow.append(np.log(gamma, out=gamma))
+        _release(tables[n - 1])  # this order's suffix rows and start flags are read by now
         logp.append(p)  # log p already for the highest order, else p until the next has read it
         with np.errstate(divide="ignore"):
             if n == order == 1:

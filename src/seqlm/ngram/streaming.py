@@ -5,8 +5,11 @@ counts each block with the compiled counter into a sorted ``Run`` (runs.py) and 
 temporary folder as .npy files. The merge then reads, order by order, one range of first words
 at a time from every run (memory-mapped, so only that range is resident), merges it and appends
 it to the final tables, which are estimated as in memory. The block size comes from the cap
-and the measured bytes per token of counting, so counting never holds more than the cap; the
-final count tables (~25 B per distinct n-gram) and the model must still fit.
+and the measured bytes per token of counting, so counting never holds more than the cap, and
+a block is at most a third of the text, so counting never sets the peak (a block costs ~129 B
+a token at order 5; the tables and the estimation of the whole text ~40 B per n-gram, about two
+n-grams a token); the final count tables (~25 B per distinct n-gram) and the model must fit.
+A small text (at most IN_MEMORY_TOKENS) that fits the cap is counted in memory in one go.
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ from seqlm.ngram.vocab_build import lmplz_ranks, vocab_from_counts
 MERGE_BYTES_PER_ROW = 160  # a merged range: words, counts, starts, sort keys, permutation, copies
 # (measured: synth10M, order 5, 8M-row ranges peaked at ~140 bytes a row above what was held)
 MIN_RANGE_ROWS = 1 << 16  # a range this small at least, whatever is held
+MERGE_SHARE = 8           # ranges of at most an eighth of an order: the merge is not the peak
 MIN_BLOCK = 1 << 20       # bytes of text per block at least
+IN_MEMORY_TOKENS = 1 << 22  # a text this small is counted in one go (a few hundred MB at most)
+BLOCK_SHARE = 3           # blocks of at most a third of the text, so counting is not the peak
 
 
 def text_blocks(path: str | os.PathLike[str], block_bytes: int) -> Iterator[tuple[str, int]]:
@@ -101,14 +107,16 @@ def _type_counts(text: str, model: NgramModel) -> tuple[Counter[str], int]:
 def fit_file(model: M, path: str | os.PathLike[str], memory: int,
              temp_dir: str | os.PathLike[str] | None = None, progress: bool = False) -> M:
     """Fit ``model`` on a (possibly huge) text file counting within ``memory`` bytes: in memory
-    when the text fits the cap at the measured bytes per token (judged from the file's size,
-    else from the tokens pass 1 counted), out of core otherwise."""
+    when the text is small (IN_MEMORY_TOKENS) and fits the cap at the measured bytes per token
+    (judged from the file's size, else from the tokens pass 1 counted), else in blocks spilled
+    to disk and merged."""
     if model.mode != "sentence":
         raise ConfigError("out-of-core counting needs sentence mode (blocks are cut at lines)")
     per_token = counting_bytes(1, model.order)
     p = Path(path)
-    if str(path) != "-" and p.is_file() and p.suffix.lower() not in (".gz", ".bz2", ".xz") \
-            and p.stat().st_size // 2 * per_token <= memory:  # fits even at 2 bytes a token
+    plain = str(path) != "-" and p.is_file() and p.suffix.lower() not in (".gz", ".bz2", ".xz")
+    if plain and p.stat().st_size // 2 <= min(IN_MEMORY_TOKENS, memory // per_token):
+        # small and within the cap even at 2 bytes a token
         from seqlm.data.text import read_text
 
         model.fit(read_text(p))  # the in-memory path: fastest when the data fits
@@ -123,7 +131,7 @@ def fit_file(model: M, path: str | os.PathLike[str], memory: int,
             bar.update(n)
     if tokens == 0:
         raise ConfigError(f"{path} has no tokens to count")
-    if str(path) != "-" and tokens * per_token <= memory:  # it fits after all: count in memory
+    if str(path) != "-" and tokens <= min(IN_MEMORY_TOKENS, memory // per_token):  # it fits
         from seqlm.data.text import read_text
 
         model.fit(read_text(p))
@@ -131,7 +139,8 @@ def fit_file(model: M, path: str | os.PathLike[str], memory: int,
     if not model._fixed_vocab:
         model.vocab = vocab_from_counts(counts.items(), (BOS, EOS))
     model._check_vocab()
-    block = max(MIN_BLOCK, int(memory / (per_token * tokens / size) * 0.8))
+    block = max(MIN_BLOCK, min(int(memory / (per_token * tokens / size) * 0.8),
+                               -(-size // BLOCK_SHARE)))
     with tempfile.TemporaryDirectory(prefix="seqlm-counts-", dir=temp_dir) as tmp:
         runs, first = _count_blocks(model, path, block, Path(tmp), progress)
         merged = _merge(runs, len(model.vocab), model.order, memory, progress)
@@ -179,7 +188,8 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
         # what stays in memory: the orders merged so far and (at most) this order's output;
         # the ranges get the rest of the cap
         held = merged.nbytes + int(cum[-1]) * (4 * (n + 1) + 9)
-        budget = max(MIN_RANGE_ROWS, (memory - held) // MERGE_BYTES_PER_ROW)
+        budget = max(MIN_RANGE_ROWS, min((memory - held) // MERGE_BYTES_PER_ROW,
+                                         int(cum[-1]) // MERGE_SHARE))
         cuts = [0]
         while cuts[-1] < V:  # the next range: as many first words as the budget holds
             start = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
