@@ -12,7 +12,7 @@ in-memory one count for count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from types import ModuleType
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def merge_order(words: list[np.ndarray], count: list[np.ndarray], starts: list[n
     return w[at], np.add.reduceat(c[perm], groups), np.logical_or.reduceat(s[perm], groups)
 
 
-def _merge_sorted(fast: Any, words: list[np.ndarray], count: list[np.ndarray],
+def _merge_sorted(fast: ModuleType, words: list[np.ndarray], count: list[np.ndarray],
                   starts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Pairwise linear merges of strictly increasing parts; None if a part is not."""
     n = words[0].shape[1]
