@@ -143,6 +143,12 @@ def test_generate_bounds_char_start_and_streaming_fit(tmp_path: Path,
     big = tmp_path / "s.npz"
     assert main(["ngram", "fit", str(corpus), "-o", str(big), "--memory", "64M",
                  "--temp-dir", str(tmp_path), "--no-progress"]) == 0
+    capsys.readouterr()
+    for bad, says in (([str(tmp_path / "missing.txt")], "missing.txt is not a text file"),
+                      ([str(corpus), "--preset", "lines"], "no --split or --preset")):
+        assert main(["ngram", "fit", *bad, "-o", str(big), "--memory", "64M"]) == 2
+        err = capsys.readouterr().err
+        assert says in err and len(err.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("verb", ["fit", "eval", "score", "compare", "generate", "convert"])

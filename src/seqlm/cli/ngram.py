@@ -80,7 +80,10 @@ def fit_cmd(
                     vocab=vocab)
     t0 = time.perf_counter()
     if workers is not None or scheduler is not None or memory is not None:
-        if split is not None or preset != "raw" or not Path(source).is_file():
+        if not Path(source).is_file():
+            raise ConfigError(f"{source} is not a text file: --memory, --workers and "
+                              "--scheduler read a file as is (not a dataset name)")
+        if split is not None or preset != "raw":
             raise ConfigError("--memory, --workers and --scheduler read a text file as is "
                               "(no --split or --preset)")
         if memory is not None:
