@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from seqlm.data import registry
-from seqlm.data.download import clean_leftovers, download, extract_zip, sha1_file
+from seqlm.data.download import DownloadError, clean_leftovers, download, extract_zip, sha1_file
 from seqlm.data.registry import REGISTRY, cache_dir, dataset_path, fetch, get_dataset
 from seqlm.errors import DatasetError
 from tests.conftest import shared_data_dir
@@ -43,9 +43,18 @@ def _files(root: Path) -> list[Path]:
 
 @pytest.mark.dataset(*REGISTRY)
 def test_every_dataset_downloads_and_verifies(fresh_cache: Path) -> None:
+    """Into an empty cache, from the shared folder's mirror (set up by conftest) or else the
+    real sources; the corpora being in the user's cache (what the mark checks) is not enough,
+    so without the shared folder an unreachable source skips (a bad checksum still fails)."""
     shared = shared_data_dir()
     for name, ds in REGISTRY.items():
-        root = fetch(name, progress=False)
+        try:
+            root = fetch(name, progress=False)
+        except DownloadError as exc:
+            if shared is not None:
+                raise
+            pytest.skip(f"needs the shared data folder or the network to download {name} "
+                        f"into an empty cache: {exc}")
         for f in ds.files:
             p = root / f.mirror_path
             assert sha1_file(p) == f.sha1 and p.stat().st_size == f.size

@@ -112,11 +112,9 @@ def _from_canonical(ds: Dataset, progress: bool, timeout: float) -> None:
                 download(str(f.url), dest, f.sha1, progress=progress, timeout=timeout,
                          max_bytes=f.size or MAX_DOWNLOAD)
         return
-    if ds.url is None:
-        raise DatasetError(
-            f"dataset {ds.name!r} has no public download address; set SEQLM_MIRROR to a folder "
-            f"or server holding {ds.files[0].mirror_path}"
-        )
+    if ds.url is None:  # as unreachable as a source that does not answer
+        raise DownloadError(f"dataset {ds.name!r} ({ds.files[0].mirror_path}) has no public "
+                            "download address")
     if not ds.url.endswith(".zip"):
         download(ds.url, root / ds.files[0].mirror_path, ds.files[0].sha1,
                  progress=progress, timeout=timeout, max_bytes=ds.files[0].size or MAX_DOWNLOAD)
