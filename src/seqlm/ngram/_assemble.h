@@ -174,6 +174,10 @@ assemble_order(PyObject *self, PyObject *args)
          && get_array(o[4], &v[3], 1, N, 8, 1, NULL, "keys") == 0
          && get_array(o[5], &v[4], 1, N, 8, 1, NULL, "suffix") == 0;
     Py_DECREF(lower);
+    if (ok && M > 0 && (int64_t)M > INT64_MAX / V) {
+        PyErr_SetString(PyExc_ValueError, "rows * vocab_size must be < 2**63");
+        ok = 0;
+    }
     if (!ok) {
         release_all(v, 5 + 62);
         return NULL;
