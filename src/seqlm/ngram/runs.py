@@ -158,7 +158,7 @@ def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
         run.words[n - 1] = released(w)
         if n == 2:  # the prefix row is the first word, the suffix row (w2) the second
             keys, suffix = w[:, 0] * V + w[:, 1], w[:, 1].astype(np.int64)
-            good = not len(keys) or bool((np.diff(keys) > 0).all() and (w >= 0).all())
+            good = _consistent(keys, suffix)
         elif fast is not None:
             keys, suffix = np.empty(len(w), np.int64), np.empty(len(w), np.int64)
             good = fast.assemble_order(w, n, [t.keys for t in out[1:n - 1]], out[n - 2].suffix,
@@ -166,14 +166,20 @@ def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
                                        keys, suffix)
         else:
             keys, suffix = _rows_by_search(w, out, V)
-            good = not len(keys) or not ((keys < 0).any() or (suffix < 0).any()
-                                         or (np.diff(keys) <= 0).any())
+            good = _consistent(keys, suffix)
         del w
         if not good:
             raise ValueError(f"order {n}: merged counts are inconsistent")
         out.append(OrderCounts(keys, suffix, np.asarray(run.count[n - 1], dtype=np.int64),
                                np.asarray(run.starts[n - 1], dtype=bool)))
     return out
+
+
+def _consistent(keys: np.ndarray, suffix: np.ndarray) -> bool:
+    """Whether numpy's keys and suffix rows are those of merged counts: every row found (no
+    -1 from a lookup, no negative id) and the keys strictly increasing."""
+    return not len(keys) or bool((keys >= 0).all() and (suffix >= 0).all()
+                                 and (np.diff(keys) > 0).all())
 
 
 def _rows_by_search(w: np.ndarray, out: list[OrderCounts], V: np.int64
