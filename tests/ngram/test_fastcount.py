@@ -11,6 +11,7 @@ import dataclasses
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -303,6 +304,53 @@ def test_assembled_merged_counts_equal_the_counters_tables(lens: list[int], V: i
         for n, (a, b) in enumerate(zip(got, ref, strict=True), 1):
             for field in ("keys", "suffix", "count", "starts"):
                 assert np.array_equal(getattr(a, field), getattr(b, field)), (path, n, field)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_assembly_in_chunks_with_a_spool_equals_one_pass(parts: int, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of core the rows come a chunk at a time (the compiled merge joins resume from their
+    state, numpy's searches are per chunk) into file-backed arrays: the same tables."""
+    from seqlm.ngram import spool
+
+    V, order = 9, 5
+    seq = np.random.default_rng(parts).integers(0, V, size=3000).astype(np.int64)
+    lens = [30] * 100
+    starts = np.repeat(np.arange(0, 3000, 30), lens).astype(np.int64)
+    ref = count_ngrams(seq, starts, order, V)
+    words = word_rows(ref, V)
+    monkeypatch.setattr(spool, "CHUNK_ROWS", max(1, max(len(w) for w in words) // parts))
+    for path in (contextlib.nullcontext, numpy_path):
+        with path():
+            got = assemble(Run(list(words), [t.count for t in ref], [t.starts for t in ref]), V,
+                           spool.Spool(tmp_path))
+        for n, (a, b) in enumerate(zip(got, ref, strict=True), 1):
+            if n > 1:
+                assert isinstance(a.keys, np.memmap) and isinstance(a.suffix, np.memmap)
+            for field in ("keys", "suffix", "count", "starts"):
+                assert np.array_equal(getattr(a, field), getattr(b, field)), (path, n, field)
+
+
+def test_compiled_assembly_state_is_checked() -> None:
+    """A state whose merge-join rows lie outside the orders below is refused (False), not
+    followed; the state of a finished call says the offsets are made."""
+    seq = np.array([0, 1, 2, 0, 1, 1, 2, 2, 0], dtype=np.int64)
+    ref = count_ngrams(seq, np.zeros(9, dtype=np.int64), 3, 3)
+    words = word_rows(ref, 3)
+    fc = compiled()
+    assert fc is not None
+    rows = len(words[2])
+    args = (words[2], 3, [ref[1].keys], ref[1].suffix, 3, np.zeros(4, np.int64))
+    state = np.zeros(68, np.int64)
+    keys, suffix = np.zeros(rows, np.int64), np.zeros(rows, np.int64)
+    assert fc.assemble_order(*args, keys, suffix, state)
+    assert np.array_equal(keys, ref[2].keys) and np.array_equal(suffix, ref[2].suffix)
+    assert state[0] == 1 and state[1] == keys[-1]
+    state[1] = -1
+    state[4 + 2] = len(ref[1].keys) + 1  # order 2's join row past its end
+    assert not fc.assemble_order(*args, keys, suffix, state)
+    with pytest.raises(ValueError, match="state"):
+        fc.assemble_order(*args, keys, suffix, np.zeros(3, np.int64))
 
 
 def test_inconsistent_merged_counts_raise_on_both_paths() -> None:

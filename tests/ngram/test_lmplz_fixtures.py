@@ -31,6 +31,28 @@ def test_small_lmplz_arpa_loads_and_matches_our_estimate() -> None:
         np.testing.assert_allclose(a, b, atol=2e-6)  # lmplz computes in float32
 
 
+def test_orders_longer_than_every_sentence_are_empty_as_in_lmplz(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Order 6 on sentences of at most two words: orders 5 and 6 have no n-grams; the fit
+    does not fail (it did: the discount statistics took the maximum of nothing) and scores
+    as lmplz's model, in memory and out of core."""
+    from seqlm.ngram import streaming
+
+    kenlm_model = read_arpa(FIX / "short.o6.fallback.arpa")
+    text = read_text(FIX / "short.train.txt")
+    ours = NgramLM(6).fit(text)
+    assert kenlm_model.num_ngrams == ours.num_ngrams == [5, 5, 4, 1, 0, 0]
+    (tmp_path / "c.txt").write_text(text * 50, encoding="utf-8")
+    monkeypatch.setattr(streaming, "IN_MEMORY_TOKENS", 10)  # blocks spilled and merged
+    monkeypatch.setattr(streaming, "MIN_BLOCK", 100)
+    out_of_core = streaming.fit_file(NgramLM(6), tmp_path / "c.txt", 1 << 30)
+    assert out_of_core.num_ngrams == [5, 5, 4, 1, 0, 0]
+    assert isinstance(out_of_core.keys[3], np.memmap)  # really out of core
+    for text in ("a\nb a\nb", "a a b\nc b a b"):
+        np.testing.assert_allclose(ours.token_logprobs(text) / LN10,
+                                   kenlm_model.token_logprobs(text) / LN10, atol=2e-6)
+
+
 def test_lmplz_discount_fallback_is_reproduced() -> None:
     kenlm_model = read_arpa(FIX / "tiny.o3.fallback.arpa")
     ours = NgramLM(3).fit(read_text(FIX / "tiny.train.txt"))

@@ -43,9 +43,9 @@ def test_spilled_blocks_merge_to_the_in_memory_model(tmp_path: Path,
         seen["runs"] = len(runs)
         return runs, first
 
-    def spy_merge(runs, V, order, memory, progress):  # type: ignore[no-untyped-def]
+    def spy_merge(runs, V, order, memory, progress, spool):  # type: ignore[no-untyped-def]
         seen["ranges"] = memory // streaming.MERGE_BYTES_PER_ROW
-        return merge(runs, V, order, memory, progress)
+        return merge(runs, V, order, memory, progress, spool)
 
     monkeypatch.setattr(streaming, "MIN_BLOCK", 1000)
     monkeypatch.setattr(streaming, "_count_blocks", spy_count)
@@ -123,11 +123,11 @@ def test_a_text_that_fits_by_its_token_count_is_counted_in_memory(
         streaming.fit_file(NgramLM(3), tmp_path / "c.txt", cap - 1)
 
 
-def test_a_text_above_the_in_memory_size_is_counted_in_thirds(
+def test_a_text_above_the_in_memory_size_is_counted_in_eighths(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A generous cap does not make a large text one block: blocks of at most a third of the
-    text (so a block's counting peak stays below the estimation of the whole); the model is
-    still the in-memory one."""
+    """A generous cap does not make a large text one block: blocks of at most an eighth of
+    the text (so a block's counting peak stays below the rest of the fit); the model is still
+    the in-memory one."""
     text = read_text(FIX / "small.train.txt")
     (tmp_path / "c.txt").write_text(text, encoding="utf-8")
     size = (tmp_path / "c.txt").stat().st_size
@@ -148,4 +148,34 @@ def test_a_text_above_the_in_memory_size_is_counted_in_thirds(
     monkeypatch.setattr(streaming, "IN_MEMORY_TOKENS", 100)
     assert_same_model(streaming.fit_file(NgramLM(4), tmp_path / "c.txt", 1 << 30),
                       NgramLM(4).fit(text))
-    assert seen["block"] == -(-size // streaming.BLOCK_SHARE) and seen["runs"] >= 3
+    assert seen["block"] == -(-size // streaming.BLOCK_SHARE) and seen["runs"] >= 8
+
+
+@pytest.mark.usefixtures("both_paths")
+def test_out_of_core_tables_are_file_backed_and_made_in_chunks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of core, every order-sized array of the model lives in a memory-mapped file (the
+    folder is gone once the fit returns: the mappings outlive it) and is made a few rows at
+    a time; the model, and the file it is saved to, are the in-memory ones."""
+    from seqlm.ngram import estimators, load, save, spool
+
+    text = read_text(FIX / "small.train.txt")
+    (tmp_path / "c.txt").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(streaming, "MIN_BLOCK", 1000)
+    monkeypatch.setattr(streaming, "IN_MEMORY_TOKENS", 100)
+    monkeypatch.setattr(spool, "CHUNK_ROWS", 37)
+    monkeypatch.setattr(estimators, "CHUNK_ROWS", 41)
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    m = streaming.fit_file(NgramLM(4), tmp_path / "c.txt", 1 << 30, temp)
+    assert not list(temp.iterdir())
+    assert m.counts is not None and m.tables is not None
+    for n in range(1, 4):
+        for a in (m.keys[n], m.counts[n], m.tables.logp[n], m.tables.logbow[n - 1]):
+            assert isinstance(a, np.memmap), n
+    ref = NgramLM(4).fit(text)
+    assert_same_model(m, ref)
+    save(m, tmp_path / "m.npz")
+    save(ref, tmp_path / "ref.npz")
+    assert (tmp_path / "m.npz").read_bytes() == (tmp_path / "ref.npz").read_bytes()
+    assert_same_model(load(tmp_path / "m.npz"), ref)

@@ -9,6 +9,10 @@
  * covers a few keys instead of the whole order. numpy's version (binary searches over whole
  * orders) does the same work with a cache miss per step; both give the same arrays
  * (tests/ngram/test_fastcount.py).
+ *
+ * The rows can come a chunk at a time (an out-of-core fit works through memory-mapped files):
+ * a state array carries the merge joins' positions, the last key and the gallop's last answer
+ * from one call to the next, and says that the offsets are computed already.
  */
 #ifndef SEQLM_ASSEMBLE_H
 #define SEQLM_ASSEMBLE_H
@@ -23,9 +27,14 @@ typedef struct {
     const int64_t *prev_suffix;/* M suffix rows of the order below (rows of order n - 2) */
     int64_t *offsets;          /* P + 1: first key of the order below with each prefix row */
     int64_t *keys, *suffix;    /* N outputs */
+    int64_t *state;            /* ASSEMBLE_STATE items carried between chunks, or NULL */
     Py_ssize_t N, M, P;
     int64_t n, V;
 } AssembleJob;
+
+/* state[0]: offsets computed; [1]: the last key (-1 before any); [2], [3]: the gallop's last
+ * first word and answer; [4 + k]: the merge join's row in order k */
+#define ASSEMBLE_STATE 68
 
 #if defined(__GNUC__) || defined(__clang__)
 #define ASSEMBLE_PREFETCH(addr) __builtin_prefetch(addr)
@@ -67,9 +76,21 @@ static int
 assemble_job(AssembleJob *j)
 {
     const int64_t n = j->n, V = j->V;
-    if (block_offsets(j) < 0)
+    int64_t *st = j->state;
+    if ((st == NULL || st[0] == 0) && block_offsets(j) < 0)
         return -1;
     Py_ssize_t at[64] = {0};  /* per lower order, the row of the current prefix */
+    int64_t last_key = -1, prev_w1 = -1, prev_lo = 0;
+    if (st != NULL && st[0]) {
+        last_key = st[1], prev_w1 = st[2], prev_lo = st[3];
+        for (int64_t k = 2; k < n; k++) {
+            at[k] = st[4 + k];
+            if (at[k] < 0 || at[k] > j->lower_len[k])
+                return -1;
+        }
+        if (prev_lo < 0 || prev_lo >= j->M)
+            prev_w1 = -1, prev_lo = 0;
+    }
     for (Py_ssize_t i = 0; i < j->N; i++) {
         const int32_t *a = j->w + i * n;
         int64_t row = a[0];  /* a unigram's row is its word id */
@@ -89,15 +110,14 @@ assemble_job(AssembleJob *j)
         if (last < 0 || last >= V || row >= j->M)
             return -1;
         int64_t key = row * V + last;
-        if (i > 0 && key <= j->keys[i - 1])
+        if (key <= last_key)
             return -1;
-        j->keys[i] = key;
+        j->keys[i] = last_key = key;
         j->suffix[i] = row;
         int64_t s = j->prev_suffix[row];
         if (s < 0 || s >= j->P)
             return -1;
     }
-    int64_t prev_w1 = -1, prev_lo = 0;
     for (Py_ssize_t i = 0; i < j->N; i++) {
         if (i + ASSEMBLE_AHEAD < j->N)
             ASSEMBLE_PREFETCH(&j->offsets[j->prev_suffix[j->suffix[i + ASSEMBLE_AHEAD]]]);
@@ -129,25 +149,32 @@ assemble_job(AssembleJob *j)
         prev_lo = lo;
         j->suffix[i] = lo;
     }
+    if (st != NULL) {
+        st[0] = 1, st[1] = last_key, st[2] = prev_w1, st[3] = prev_lo;
+        for (int64_t k = 2; k < n; k++)
+            st[4 + k] = at[k];
+    }
     return 0;
 }
 
 PyDoc_STRVAR(assemble_order_doc,
-"assemble_order(words, n, lower_keys, prev_suffix, vocab_size, offsets, keys, suffix) -> bool\n\n"
+"assemble_order(words, n, lower_keys, prev_suffix, vocab_size, offsets, keys, suffix,\n"
+"               state=None) -> bool\n\n"
 "Keys (prefix row * V + last word) and suffix rows of one order n >= 3 of merged counts:\n"
 "words (int32, rows of n ids, lexicographically sorted); lower_keys: the sorted keys (int64)\n"
 "of orders 2 .. n - 1; prev_suffix: order n - 1's suffix rows (int64); offsets: int64 scratch\n"
 "of one more item than order n - 2 has rows. Fills keys and suffix (int64, one per row);\n"
 "False if the rows are not consistent merged counts (a prefix or suffix missing, keys not\n"
-"increasing).");
+"increasing). state: int64 scratch of 68 zeros before the first of several calls that\n"
+"take consecutive chunks of the rows (offsets are then computed by the first call only).");
 
 static PyObject *
 assemble_order(PyObject *self, PyObject *args)
 {
-    PyObject *o[7];
+    PyObject *o[7] = {NULL};
     long long n, V;
-    if (!PyArg_ParseTuple(args, "OLOOLOOO:assemble_order", &o[0], &n, &o[1], &o[2], &V, &o[3],
-                          &o[4], &o[5]))
+    if (!PyArg_ParseTuple(args, "OLOOLOOO|O:assemble_order", &o[0], &n, &o[1], &o[2], &V, &o[3],
+                          &o[4], &o[5], &o[6]))
         return NULL;
     if (n < 3 || n > 64 || V < 1 || V >= INT32_MAX) {
         PyErr_SetString(PyExc_ValueError, "need 3 <= n <= 64 and 1 <= vocab_size < 2**31");
@@ -161,35 +188,38 @@ assemble_order(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "lower_keys must hold the keys of orders 2 .. n - 1");
         return NULL;
     }
-    Py_buffer v[5 + 62] = {{0}};  /* words, prev_suffix, offsets, keys, suffix, lower orders */
+    Py_buffer v[6 + 62] = {{0}};  /* words, prev_suffix, offsets, keys, suffix, state, lower */
     AssembleJob j = {.n = n, .V = V};
     Py_ssize_t N, P;
     int ok = get_array(o[0], &v[0], 0, 0, 4 * n, 0, &N, "words") == 0;
     for (int64_t k = 2; k < n && ok; k++)
-        ok = get_array(PySequence_Fast_GET_ITEM(lower, k - 2), &v[5 + k - 2], 0, 0, 8, 0,
+        ok = get_array(PySequence_Fast_GET_ITEM(lower, k - 2), &v[6 + k - 2], 0, 0, 8, 0,
                        &j.lower_len[k], "lower_keys") == 0;
     Py_ssize_t M = ok ? j.lower_len[n - 1] : 0;
     ok = ok && get_array(o[2], &v[1], 0, M, 8, 1, NULL, "prev_suffix") == 0
          && get_array(o[3], &v[2], 1, 1, 8, 0, &P, "offsets") == 0
          && get_array(o[4], &v[3], 1, N, 8, 1, NULL, "keys") == 0
-         && get_array(o[5], &v[4], 1, N, 8, 1, NULL, "suffix") == 0;
+         && get_array(o[5], &v[4], 1, N, 8, 1, NULL, "suffix") == 0
+         && (o[6] == NULL || o[6] == Py_None
+             || get_array(o[6], &v[5], 1, ASSEMBLE_STATE, 8, 1, NULL, "state") == 0);
     Py_DECREF(lower);
     if (ok && M > 0 && (int64_t)M > INT64_MAX / V) {
         PyErr_SetString(PyExc_ValueError, "rows * vocab_size must be < 2**63");
         ok = 0;
     }
     if (!ok) {
-        release_all(v, 5 + 62);
+        release_all(v, 6 + 62);
         return NULL;
     }
     for (int64_t k = 2; k < n; k++)
-        j.lower[k] = v[5 + k - 2].buf;
+        j.lower[k] = v[6 + k - 2].buf;
     j.w = v[0].buf;
     j.prev_keys = j.lower[n - 1];
     j.prev_suffix = v[1].buf;
     j.offsets = v[2].buf;
     j.keys = v[3].buf;
     j.suffix = v[4].buf;
+    j.state = v[5].obj != NULL ? v[5].buf : NULL;
     j.N = N;
     j.M = M;
     j.P = P - 1;
@@ -197,7 +227,7 @@ assemble_order(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     rc = assemble_job(&j);
     Py_END_ALLOW_THREADS
-    release_all(v, 5 + 62);
+    release_all(v, 6 + 62);
     return PyBool_FromLong(rc == 0);
 }
 

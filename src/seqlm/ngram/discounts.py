@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 
+from seqlm.ngram.spool import chunks, drop
+
 FALLBACK = (0.5, 1.0, 1.5)
 
 
 def counts_of_counts(counts: np.ndarray) -> np.ndarray:
-    """n_k for k = 0..4: how many n-grams have (adjusted) count exactly k."""
-    small = counts[counts <= 4]
-    return np.bincount(small.astype(np.int64), minlength=5)[:5]
+    """n_k for k = 0..4: how many n-grams have (adjusted) count exactly k (a chunk at a time:
+    no order-sized temporary, and a file-backed order's pages are handed back as read)."""
+    n = np.zeros(5, dtype=np.int64)
+    for a, b in chunks(len(counts)):
+        part = counts[a:b]
+        n += np.bincount(part[part <= 4].astype(np.int64), minlength=5)[:5]
+        drop(part)
+    return n
 
 
 def mkn_discounts(counts: np.ndarray) -> tuple[tuple[float, float, float], bool]:

@@ -20,6 +20,7 @@ from seqlm.ngram.counting import OrderCounts, released
 from seqlm.ngram.discounts import mkn_discounts
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.smoothing import ESTIMATORS, Smoothing, SmoothingConfig
+from seqlm.ngram.spool import Alloc, chunks, drop, in_memory
 
 
 @dataclass
@@ -49,6 +50,7 @@ def effective_count(tables: list[OrderCounts], n: int, adjusted: bool, stream: b
         ext += t.starts
     else:
         np.copyto(ext, t.count, where=t.starts)  # in place: no third array of the order
+    drop(tables[n].suffix, t.count, t.starts)  # file-backed (an out-of-core fit): read once
     return ext
 
 
@@ -72,9 +74,12 @@ class Interpolated(Smoothing):
         raise NotImplementedError
 
     def tables(self, tables: list[OrderCounts], vocab_size: int, predicted: np.ndarray,
-               stream: bool, first_seen: np.ndarray | None = None, bos: int = -1) -> Tables:
-        """The backoff-form model of the counts (``interpolated_tables``)."""
-        return interpolated_tables(self, tables, vocab_size, predicted, stream, first_seen, bos)
+               stream: bool, first_seen: np.ndarray | None = None, bos: int = -1,
+               alloc: Alloc = in_memory) -> Tables:
+        """The backoff-form model of the counts (``interpolated_tables``); ``alloc`` makes
+        its order-sized arrays (file-backed ones in an out-of-core fit)."""
+        return interpolated_tables(self, tables, vocab_size, predicted, stream, first_seen, bos,
+                                   alloc)
 
 
 def _sums(group: np.ndarray, values: np.ndarray, n_groups: int) -> np.ndarray:
@@ -153,7 +158,8 @@ class ReadBackoff(Interpolated):
     fittable = False
 
     def tables(self, tables: list[OrderCounts], vocab_size: int, predicted: np.ndarray,
-               stream: bool, first_seen: np.ndarray | None = None, bos: int = -1) -> Tables:
+               stream: bool, first_seen: np.ndarray | None = None, bos: int = -1,
+               alloc: Alloc = in_memory) -> Tables:
         raise ConfigError("a model read from an ARPA file has no counts to estimate from")
 
 
@@ -171,10 +177,14 @@ def lmplz_last_rows(tables: list[OrderCounts], first_seen: np.ndarray, bos: int
     V = np.int64(len(first_seen))
     out: list[int | None] = []
     for n in range(1, len(tables)):
-        cand = np.arange(len(tables[n - 1].keys))
-        cur = cand  # per candidate: the row of its first j+1 words in order j+1
-        word = cand
-        for j in range(n - 1, -1, -1):
+        keys = tables[n - 1].keys
+        if not len(keys):  # an order with no n-grams (every sentence shorter)
+            out.append(None)
+            continue
+        cand = _latest_last_word(keys, first_seen, V, n > 1)
+        word = cand  # for unigrams the row is the word
+        cur = keys[cand] // V if n > 1 else cand  # per candidate: the row of its first j+1 words
+        for j in range(n - 2, -1, -1):
             word = tables[j].keys[cur] % V if j else cur
             kid = first_seen[word]
             keep = kid == kid.max()
@@ -185,12 +195,31 @@ def lmplz_last_rows(tables: list[OrderCounts], first_seen: np.ndarray, bos: int
     return out
 
 
+def _latest_last_word(keys: np.ndarray, first_seen: np.ndarray, V: np.int64, keyed: bool
+                      ) -> np.ndarray:
+    """Rows of an order whose last word was seen last (highest ``first_seen``), a chunk of
+    keys at a time (``keyed``: the word is key % V, else the row itself)."""
+    best, rows = -(2**62), [np.zeros(0, dtype=np.int64)]
+    for a, b in chunks(len(keys)):
+        kid = first_seen[keys[a:b] % V if keyed else np.arange(a, b)]
+        top = int(kid.max())
+        if top > best:
+            best, rows = top, []
+        if top == best:
+            rows.append(np.nonzero(kid == top)[0] + a)
+        drop(keys[a:b])
+    return np.concatenate(rows)
+
+
 def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size: int,
                         predicted: np.ndarray, stream: bool,
-                        first_seen: np.ndarray | None = None, bos: int = -1) -> Tables:
+                        first_seen: np.ndarray | None = None, bos: int = -1,
+                        alloc: Alloc = in_memory) -> Tables:
     """Build the backoff-form tables of an interpolated estimator, one order at a time (only
     the current order's working arrays and the previous order's probabilities are alive; the
-    suffix rows and start flags of ``tables`` are released as it goes).
+    suffix rows and start flags of ``tables`` are released as it goes). Orders >= 2 are
+    worked through in chunks into arrays made by ``alloc``: file-backed ones in an out-of-core
+    fit, whose pages go back once written, so only the order below, read at random, stays.
 
     ``predicted`` is a boolean mask over the vocabulary of the words that can be predicted.
     With ``interpolate_unigram=False`` the unigram level is the plain relative frequency (nltk.lm's
@@ -228,17 +257,23 @@ def interpolated_tables(est: Interpolated, tables: list[OrderCounts], vocab_size
                 p = c / max(c.sum(), 1.0)
             p[~predicted] = 0.0
         else:
-            p, gamma = _order_by_chunks(est, tables, n, c, prob_prev, d, n < order)
+            p, gamma = _order_by_chunks(est, tables, n, c, prob_prev, d, n < order, alloc)
             del c
-            np.copyto(gamma, 1.0, where=~(gamma > 0))  # log 1 = 0 where there is no backoff
-            logbow.append(np.log(gamma, out=gamma))
+            for a, b in chunks(len(gamma)):
+                g = gamma[a:b]
+                np.copyto(g, 1.0, where=~(g > 0))  # log 1 = 0 where there is no backoff
+                np.log(g, out=g)
+                drop(g)
+            logbow.append(gamma)
         _release(tables[n - 1])  # this order's suffix rows and start flags are read by now
         logp.append(p)  # log p already for the highest order, else p until the next has read it
         with np.errstate(divide="ignore"):
             if n == order == 1:
                 np.log(p, out=p)
             elif n > 1:
-                np.log(prob_prev, out=prob_prev)  # order n-1's entry of logp, in place
+                for a, b in chunks(len(prob_prev)):  # order n-1's entry of logp, in place
+                    np.log(prob_prev[a:b], out=prob_prev[a:b])
+                    drop(prob_prev[a:b])
         prob_prev = p
     return Tables(logp, logbow, discounts, fallback)
 
@@ -248,17 +283,21 @@ CHUNK_ROWS = 1 << 20  # n-grams of one order estimated at a time (whole contexts
 
 def _order_by_chunks(est: Interpolated, tables: list[OrderCounts], n: int,
                      c: np.ndarray | None, prob_prev: np.ndarray,
-                     d: tuple[float, ...] | None, keep_p: bool
+                     d: tuple[float, ...] | None, keep_p: bool, alloc: Alloc = in_memory
                      ) -> tuple[np.ndarray, np.ndarray]:
     """(p if ``keep_p`` else log p, gamma per context) of order n >= 2, a chunk of whole
     contexts at a time: the weights only combine n-grams of one context, so the chunks give
     exactly the one-pass numbers while only a chunk's temporaries are alive. ``c``: the
-    effective counts (None: the raw counts, taken a chunk at a time)."""
+    effective counts (None: the raw counts, taken a chunk at a time). A context with no
+    n-gram keeps the estimator's gamma for an empty context."""
     t = tables[n - 1]
     V = np.int64(len(tables[0].count))
     n_ctx, rows = len(tables[n - 2].count), len(t.keys)
-    gamma = est.weights(np.zeros(0), np.zeros(0, dtype=np.int64), n_ctx, d)[1].copy()
-    out = np.empty(rows)
+    empty = est.weights(np.zeros(0), np.zeros(0, dtype=np.int64), 1, d)[1][0]
+    gamma, out = alloc(n_ctx, np.float64), alloc(rows, np.float64)
+    for a, b in chunks(n_ctx):
+        gamma[a:b] = empty
+        drop(gamma[a:b])
     a = 0
     while a < rows:
         b = min(rows, a + CHUNK_ROWS)
@@ -279,6 +318,7 @@ def _order_by_chunks(est: Interpolated, tables: list[OrderCounts], n: int,
         else:
             with np.errstate(divide="ignore"):
                 np.log(alpha, out=out[a:b])
+        drop(t.keys[a:b], t.count[a:b], t.suffix[a:b], out[a:b], gamma[g0:g0 + len(gam)])
         a = b
     return out, gamma
 

@@ -31,6 +31,7 @@ from seqlm.ngram.memory import available_bytes, counting_bytes, paused_gc
 from seqlm.ngram.query import backoff_scores, match
 from seqlm.ngram.registered import estimator_class, fittable_estimators
 from seqlm.ngram.smoothing import Smoothing, SmoothingConfig
+from seqlm.ngram.spool import Alloc, in_memory
 from seqlm.ngram.tokens import Tokens, tokenize_text
 from seqlm.ngram.vocab_build import lmplz_ranks
 
@@ -199,9 +200,11 @@ class NgramLM(LanguageModel):
         tables = count_ngrams(seq, unit_start, self.order, V)
         return tables, (_lmplz_ids(seq, self.vocab) if self.mode == "sentence" else None)
 
-    def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None) -> NgramLM:
+    def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None,
+                  alloc: Alloc = in_memory) -> NgramLM:
         """Estimate from the count tables (in memory, streamed or from a cluster: the same);
-        ``first_seen``: lmplz's word ids (sentence mode), for its discount statistics."""
+        ``first_seen``: lmplz's word ids (sentence mode), for its discount statistics;
+        ``alloc``: how the tables' order-sized arrays are made (file-backed out of core)."""
         V = len(self.vocab)
         self.keys = [t.keys for t in tables]
         self.counts = [t.count for t in tables]
@@ -212,7 +215,7 @@ class NgramLM(LanguageModel):
         if isinstance(self.smoothing, Interpolated):
             bos = self.vocab.index(BOS) if first_seen is not None else -1
             self.tables = self.smoothing.tables(tables, V, self.predicted, self.mode == "stream",
-                                                first_seen, bos)
+                                                first_seen, bos, alloc)
         self.ctx_total = []
         if self.tables is None:  # only the count-formula estimators read context totals
             self._context_totals()

@@ -21,8 +21,10 @@ from typing import IO, BinaryIO
 import numpy as np
 
 from seqlm.ngram.errors import ModelFileError
+from seqlm.ngram.spool import drop
 
 ALIGN = 64
+WRITE_BYTES = 1 << 26  # bytes of an array written at a time
 _LOCAL = struct.Struct("<4sHHHHHIIIHH")  # a zip local file header (30 bytes)
 
 
@@ -40,7 +42,7 @@ def write_npz(fh: BinaryIO, arrays: Mapping[str, np.ndarray]) -> None:
     """Write ``arrays`` as a stored npz with 64-byte aligned member data."""
     with zipfile.ZipFile(fh, "w", zipfile.ZIP_STORED, allowZip64=True) as zf:
         for name, arr in arrays.items():
-            a = np.ascontiguousarray(arr)
+            a = arr if arr.flags.c_contiguous else np.ascontiguousarray(arr)  # a memmap stays
             head = _npy_header(a)
             info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_STORED
@@ -51,7 +53,10 @@ def write_npz(fh: BinaryIO, arrays: Mapping[str, np.ndarray]) -> None:
             info.extra = struct.pack("<HH", 0xD935, pad) + b"\0" * pad
             with zf.open(info, "w", force_zip64=big) as out:
                 out.write(head)
-                out.write(a.view(np.uint8).data)
+                flat = a.reshape(-1).view(np.uint8)
+                for lo in range(0, len(flat), WRITE_BYTES):  # a file-backed array's pages
+                    out.write(flat[lo:lo + WRITE_BYTES].data)  # go back as they are written
+                    drop(flat[lo:lo + WRITE_BYTES])
 
 
 class MappedNpz:

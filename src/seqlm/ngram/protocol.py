@@ -13,6 +13,7 @@ from seqlm.data.vocab import Vocab
 from seqlm.ngram.counting import OrderCounts
 from seqlm.ngram.estimators import Tables
 from seqlm.ngram.smoothing import Smoothing
+from seqlm.ngram.spool import Alloc
 
 
 class NgramModel(Protocol):
@@ -35,7 +36,8 @@ class NgramModel(Protocol):
 
     def _check_vocab(self) -> None: ...
 
-    def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None) -> Any: ...
+    def _estimate(self, tables: list[OrderCounts], first_seen: np.ndarray | None,
+                  alloc: Alloc = ...) -> Any: ...
 
     def fit(self, corpus: str) -> Any: ...
 

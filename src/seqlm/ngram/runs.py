@@ -19,7 +19,10 @@ import numpy as np
 from seqlm.data.vocab import Vocab
 from seqlm.ngram.cext import compiled
 from seqlm.ngram.counting import OrderCounts, count_ngrams, first_positions, lookup, released
+from seqlm.ngram.spool import Spool, chunks, drop, in_memory
 from seqlm.ngram.tokens import Tokens
+
+ASSEMBLE_STATE = 68  # items of the compiled assemble_order's state between chunks
 
 
 @dataclass
@@ -141,38 +144,57 @@ def merge_runs(runs: list[Run]) -> Run:
     return merged
 
 
-def assemble(run: Run, vocab_size: int) -> list[OrderCounts]:
+def assemble(run: Run, vocab_size: int, spool: Spool | None = None) -> list[OrderCounts]:
     """The OrderCounts tables (keys, suffix rows, counts, starts) of merged counts. Consumes
     ``run``: each order's word matrix is released once its keys are made (the counts are
     shared, not copied), so the merged words and the tables never coexist whole. The compiled
     ``assemble_order`` finds the rows by merge joins with the orders below (linear), numpy
-    by binary searches."""
+    by binary searches. With a ``spool`` the keys and suffix rows are file-backed and made a
+    chunk at a time, handing each chunk's pages back (the order below, searched at random,
+    stays resident while its order is made)."""
     V = np.int64(vocab_size)
     fast = compiled()
+    new = in_memory if spool is None else spool.empty
     out = [OrderCounts(np.arange(vocab_size, dtype=np.int64),
                        np.full(vocab_size, -1, dtype=np.int64),
                        np.asarray(run.count[0], dtype=np.int64),
                        np.asarray(run.starts[0], dtype=bool))]
     for n in range(2, len(run.words) + 1):
-        w = np.ascontiguousarray(run.words[n - 1])
+        w = run.words[n - 1] if spool is not None else np.ascontiguousarray(run.words[n - 1])
         run.words[n - 1] = released(w)
-        if n == 2:  # the prefix row is the first word, the suffix row (w2) the second
-            keys, suffix = w[:, 0] * V + w[:, 1], w[:, 1].astype(np.int64)
-            good = _consistent(keys, suffix)
-        elif fast is not None:
-            keys, suffix = np.empty(len(w), np.int64), np.empty(len(w), np.int64)
-            good = fast.assemble_order(w, n, [t.keys for t in out[1:n - 1]], out[n - 2].suffix,
-                                       int(V), np.empty(len(out[n - 3].keys) + 1, np.int64),
-                                       keys, suffix)
-        else:
-            keys, suffix = _rows_by_search(w, out, V)
-            good = _consistent(keys, suffix)
-        del w
-        if not good:
-            raise ValueError(f"order {n}: merged counts are inconsistent")
-        out.append(OrderCounts(keys, suffix, np.asarray(run.count[n - 1], dtype=np.int64),
-                               np.asarray(run.starts[n - 1], dtype=bool)))
+        keys, suffix = new(len(w), np.int64), new(len(w), np.int64)
+        state = np.zeros(ASSEMBLE_STATE, dtype=np.int64)
+        offsets = np.empty(len(out[n - 3].keys) + 1 if n > 2 else 0, dtype=np.int64)
+        for a, b in chunks(len(w), len(w) if spool is None else None):
+            part, k, s = w[a:b], keys[a:b], suffix[a:b]
+            if n == 2:  # the prefix row is the first word, the suffix row (w2) the second
+                np.multiply(part[:, 0], V, out=k)
+                k += part[:, 1]
+                s[:] = part[:, 1]
+                good = _consistent(k, s)
+            elif fast is not None:
+                good = fast.assemble_order(part, n, [t.keys for t in out[1:n - 1]],
+                                           out[n - 2].suffix, int(V), offsets, k, s, state)
+            else:
+                k[:], s[:] = _rows_by_search(part, out, V)
+                good = _consistent(k, s)
+            if good and a and (n == 2 or fast is None):  # across chunks (C: in its state)
+                good = bool(keys[a - 1] < keys[a])
+            if not good:
+                raise ValueError(f"order {n}: merged counts are inconsistent")
+            drop(part, k, s, *(t.keys for t in out[1:n - 2]), out[n - 2].suffix)
+        drop(out[n - 2].keys)
+        if spool is not None:
+            spool.discard(w)  # the merged words are read: their disk space goes
+        del w, offsets
+        out.append(OrderCounts(keys, suffix, _typed(run.count[n - 1], np.int64),
+                               _typed(run.starts[n - 1], np.bool_)))
     return out
+
+
+def _typed(a: np.ndarray, dtype: type) -> np.ndarray:
+    """``a`` itself when it has ``dtype`` (a memory-mapped array stays one), else a copy."""
+    return a if a.dtype == dtype else a.astype(dtype)
 
 
 def _consistent(keys: np.ndarray, suffix: np.ndarray) -> bool:

@@ -4,18 +4,18 @@ Pass 1 reads the file in line-aligned blocks and counts token types (the vocabul
 counts each block with the compiled counter into a sorted ``Run`` (runs.py) and spills it to a
 temporary folder as .npy files. The merge then reads, order by order, one range of first words
 at a time from every run (memory-mapped, so only that range is resident), merges it and appends
-it to the final tables, which are estimated as in memory. The block size comes from the cap
-and the measured bytes per token of counting, so counting never holds more than the cap, and
-a block is at most a third of the text, so counting never sets the peak (a block costs ~129 B
-a token at order 5; the tables and the estimation of the whole text ~40 B per n-gram, about two
-n-grams a token); the final count tables (~25 B per distinct n-gram) and the model must fit.
-A small text (at most IN_MEMORY_TOKENS) that fits the cap is counted in memory in one go.
+it to files; the merged orders are assembled and estimated as in memory but into file-backed
+arrays worked through in chunks (spool.py), so the model is never held whole: what stays
+resident is the order below the one being made, read at random. The block size comes from the
+cap and the measured bytes per token of counting, so counting never holds more than the cap,
+and a block is at most an eighth of the text, so counting does not set the peak (a block costs
+~129 B a token at order 5). A small text (at most IN_MEMORY_TOKENS) that fits the cap is
+counted in memory in one go.
 """
 
 from __future__ import annotations
 
 import itertools
-import mmap
 import os
 import tempfile
 from collections import Counter
@@ -28,21 +28,21 @@ from tqdm import tqdm
 from seqlm.data.conventions import BOS, EOS
 from seqlm.data.text import decode_text
 from seqlm.io import open_binary
-from seqlm.ngram.counting import released
 from seqlm.ngram.errors import ConfigError
 from seqlm.ngram.memory import counting_bytes
 from seqlm.ngram.protocol import M, NgramModel
 from seqlm.ngram.runs import Run, assemble, count_tokens, merge_order
+from seqlm.ngram.spool import Spool, drop
 from seqlm.ngram.tokens import TypeTokens, UnitTokens, tokenize_text
 from seqlm.ngram.vocab_build import lmplz_ranks, vocab_from_counts
 
 MERGE_BYTES_PER_ROW = 160  # a merged range: words, counts, starts, sort keys, permutation, copies
 # (measured: synth10M, order 5, 8M-row ranges peaked at ~140 bytes a row above what was held)
 MIN_RANGE_ROWS = 1 << 16  # a range this small at least, whatever is held
-MERGE_SHARE = 8           # ranges of at most an eighth of an order: the merge is not the peak
+MERGE_SHARE = 16          # ranges of at most a 16th of an order: the merge is not the peak
 MIN_BLOCK = 1 << 20       # bytes of text per block at least
 IN_MEMORY_TOKENS = 1 << 22  # a text this small is counted in one go (a few hundred MB at most)
-BLOCK_SHARE = 3           # blocks of at most a third of the text, so counting is not the peak
+BLOCK_SHARE = 8           # blocks of at most an eighth of the text, so counting is not the peak
 
 
 def text_blocks(path: str | os.PathLike[str], block_bytes: int) -> Iterator[tuple[str, int]]:
@@ -141,11 +141,18 @@ def fit_file(model: M, path: str | os.PathLike[str], memory: int,
     model._check_vocab()
     block = max(MIN_BLOCK, min(int(memory / (per_token * tokens / size) * 0.8),
                                -(-size // BLOCK_SHARE)))
-    with tempfile.TemporaryDirectory(prefix="seqlm-counts-", dir=temp_dir) as tmp:
+    with tempfile.TemporaryDirectory(prefix="seqlm-counts-", dir=temp_dir,
+                                     ignore_cleanup_errors=True) as tmp:
+        spool = Spool(Path(tmp) / "model")
+        spool.folder.mkdir()
         runs, first = _count_blocks(model, path, block, Path(tmp), progress)
-        merged = _merge(runs, len(model.vocab), model.order, memory, progress)
-    model._estimate(assemble(merged, len(model.vocab)), lmplz_ranks(first, model.vocab))
-    return model
+        merged = _merge(runs, len(model.vocab), model.order, memory, progress, spool)
+        del runs
+        for f in Path(tmp).glob("run*.npy"):  # the runs are merged: their disk space goes
+            f.unlink()
+        tables = assemble(merged, len(model.vocab), spool)
+        model._estimate(tables, lmplz_ranks(first, model.vocab), spool.empty)
+    return model  # its arrays map files that are unlinked now: they live as long as it does
 
 
 def _count_blocks(model: NgramModel, path: str | os.PathLike[str], block: int, tmp: Path,
@@ -178,23 +185,23 @@ def _count_blocks(model: NgramModel, path: str | os.PathLike[str], block: int, t
     return runs, first
 
 
-def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> Run:
-    """Merge the runs order by order, one range of first words at a time within ``memory``."""
+def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool, spool: Spool
+           ) -> Run:
+    """Merge the runs order by order, one range of first words at a time within ``memory``,
+    appending each order's merged rows to files of ``spool`` (nothing order-sized is held)."""
     merged = Run([runs[0].words[0]], [np.sum([r.count[0] for r in runs], axis=0)],
                  [np.logical_or.reduce([r.starts[0] for r in runs])],
                  sum(r.tokens for r in runs))
     for n in range(1, order):
         cum, offsets = _first_word_offsets(runs, n, V)
-        # what stays in memory: the orders merged so far and (at most) this order's output;
-        # the ranges get the rest of the cap
-        held = merged.nbytes + int(cum[-1]) * (4 * (n + 1) + 9)
-        budget = max(MIN_RANGE_ROWS, min((memory - held) // MERGE_BYTES_PER_ROW,
+        budget = max(MIN_RANGE_ROWS, min(memory // MERGE_BYTES_PER_ROW,
                                          int(cum[-1]) // MERGE_SHARE))
         cuts = [0]
         while cuts[-1] < V:  # the next range: as many first words as the budget holds
             start = int(cum[cuts[-1] - 1]) if cuts[-1] else 0
             cuts.append(max(cuts[-1] + 1, int(np.searchsorted(cum, start + budget, "right"))))
-        parts: list[list[np.ndarray]] = []
+        out = (spool.appender(np.int32, n + 1), spool.appender(np.int64),
+               spool.appender(np.bool_))
         for a, b in tqdm(list(itertools.pairwise(cuts)),
                          desc=f"merge: order {n + 1}", disable=not progress):
             sl = []
@@ -202,23 +209,16 @@ def _merge(runs: list[Run], V: int, order: int, memory: int, progress: bool) -> 
                 lo, hi = at[a], at[b]
                 sl.append((np.asarray(r.words[n][lo:hi]), np.asarray(r.count[n][lo:hi]),
                            np.asarray(r.starts[n][lo:hi])))
-            parts.append(list(merge_order(*(list(x) for x in zip(*sl, strict=True)))))
+            part = merge_order(*(list(x) for x in zip(*sl, strict=True)))
             del sl
             for r in runs:
-                _drop_pages(r.words[n], r.count[n], r.starts[n])
-        for i, out in enumerate((merged.words, merged.count, merged.starts)):
-            out.append(_concatenate_releasing(parts, i))
+                drop(r.words[n], r.count[n], r.starts[n])
+            for app, arr in zip(out, part, strict=True):
+                app.write(arr)
+            del part
+        for dest, app in zip((merged.words, merged.count, merged.starts), out, strict=True):
+            dest.append(app.finish())
     return merged
-
-
-def _drop_pages(*arrays: np.ndarray) -> None:
-    """Unmap the pages a range read from spilled runs (memory-mapped .npy files): the file
-    stays in the page cache, but not in this process's resident memory (MADV_DONTNEED; a
-    no-op where the platform lacks it or an array is not memory-mapped)."""
-    for a in arrays:
-        m = getattr(a, "_mmap", None)
-        if m is not None and hasattr(m, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-            m.madvise(mmap.MADV_DONTNEED)
 
 
 def _first_word_offsets(runs: list[Run], n: int, V: int) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -231,19 +231,5 @@ def _first_word_offsets(runs: list[Run], n: int, V: int) -> tuple[np.ndarray, li
         hist = np.bincount(r.words[n][:, 0], minlength=V)
         total += hist
         offsets.append(np.concatenate([[0], np.cumsum(hist)]))
-        _drop_pages(r.words[n])
+        drop(r.words[n])
     return np.cumsum(total), offsets
-
-
-def _concatenate_releasing(parts: list[list[np.ndarray]], i: int) -> np.ndarray:
-    """np.concatenate of every part's array ``i``, dropping each piece once it is copied, so a
-    merged order and its parts never coexist whole."""
-    first = parts[0][i]
-    out = np.empty((sum(len(p[i]) for p in parts), *first.shape[1:]), dtype=first.dtype)
-    at = 0
-    for p in parts:
-        n = len(p[i])
-        out[at:at + n] = p[i]
-        at += n
-        p[i] = released(p[i])
-    return out
