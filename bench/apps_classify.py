@@ -151,7 +151,8 @@ def main() -> int:
     budget = max(1.0, a.cpu_seconds / a.seeds - (0 if a.quick else RESERVE))
     runs = [out / f"seed{a.seed + k}" for k in range(a.seeds)]
     commands = [[*SEQLM, "classify", "train", "--data", "names", "--out", str(run),
-                 "--seed", str(a.seed + k), "--split-seed", str(a.split_seed), "--cpu-limit", f"{budget:g}", "--epochs", "1000",
+                 "--seed", str(a.seed + k), "--split-seed", str(a.split_seed),
+                 "--cpu-limit", f"{budget:g}", "--epochs", "1000",
                  "--threads", str(a.threads or 1), "--no-progress", "--overwrite"]
                 for k, run in enumerate(runs)]
     for c in commands:
