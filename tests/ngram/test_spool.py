@@ -67,3 +67,28 @@ def test_appended_rows_read_back_and_chunks_cover_the_rows(tmp_path: Path) -> No
     empty = spool.appender(np.bool_).finish()
     assert empty.shape == (0,) and spool.empty(0, np.float64).shape == (0,)
     assert list(chunks(10, 4)) == [(0, 4), (4, 8), (8, 10)] and list(chunks(0, 4)) == []
+
+
+def test_a_full_disk_is_an_error_up_front_not_a_crash_later(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk under a spooled array is allocated when it is made: a full disk raises
+    ENOSPC there (a sparse mapping would die of SIGBUS at its first write); a filesystem
+    without fallocate gets an ordinary sized file."""
+    import errno
+    import os
+
+    def full(fd: int, offset: int, length: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "posix_fallocate", full)
+    with pytest.raises(OSError, match=r"no space left on device .* --temp-dir") as err:
+        Spool(tmp_path).empty(1000, np.int64)
+    assert err.value.errno == errno.ENOSPC
+
+    def unsupported(fd: int, offset: int, length: int) -> None:
+        raise OSError(errno.EOPNOTSUPP, "Operation not supported")
+
+    monkeypatch.setattr(os, "posix_fallocate", unsupported)
+    a = Spool(tmp_path).empty(1000, np.int64, 2)
+    a[:] = 3
+    assert a.shape == (1000, 2) and os.path.getsize(a.filename) == 16_000 and int(a.sum()) == 6000

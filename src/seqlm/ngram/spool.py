@@ -11,7 +11,9 @@ them a chunk at a time. On a platform without ``madvise`` the pages simply stay 
 from __future__ import annotations
 
 import contextlib
+import errno
 import mmap
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -55,6 +57,19 @@ def drop(*arrays: np.ndarray) -> None:
         m.madvise(mmap.MADV_DONTNEED, start, min(hi, len(m)) - start)
 
 
+def reserve(path: Path, nbytes: int) -> None:
+    """Create ``path`` with ``nbytes`` of disk really allocated: a full disk is then an
+    OSError here, not a SIGBUS when a page of a sparse mapping is first written."""
+    with open(path, "wb") as fh:
+        try:
+            os.posix_fallocate(fh.fileno(), 0, nbytes)
+        except (AttributeError, OSError) as exc:  # no fallocate here, or a filesystem without it
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise OSError(errno.ENOSPC, f"no space left on device for {nbytes} bytes in "
+                              f"{path.parent} (give --temp-dir a larger disk)") from None
+            fh.truncate(nbytes)
+
+
 class Spool:
     """A folder of file-backed arrays: ``empty`` for arrays of known size (written in place),
     ``Appender`` for outputs whose length is known only at the end."""
@@ -73,7 +88,9 @@ class Spool:
         shape = (rows, cols) if cols else (rows,)
         if rows == 0:
             return np.empty(shape, dtype=dtype)
-        return np.memmap(self._path(), dtype=dtype, mode="w+", shape=shape)
+        path = self._path()
+        reserve(path, rows * max(cols, 1) * np.dtype(dtype).itemsize)
+        return np.memmap(path, dtype=dtype, mode="r+", shape=shape)
 
     def discard(self, a: np.ndarray) -> None:
         """Unlink the file under a spooled array that is no longer needed (its disk space
