@@ -46,6 +46,25 @@ def test_arpa_round_trip(tmp_path: Path, est: str) -> None:
     np.testing.assert_allclose(back.token_logprobs(PROBE), m.token_logprobs(PROBE), atol=1e-6)
 
 
+def test_arpa_is_written_a_few_rows_at_a_time_with_the_same_bytes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each order is formatted in chunks whose words are read back through the prefix rows
+    (no word matrix of the whole model): chunks of 7 rows give the bytes of one chunk, and
+    every line's words are the n-gram the model counted."""
+    from seqlm.ngram import arpa
+
+    m = NgramLM(4).fit(TEXT)
+    monkeypatch.setattr(arpa, "WRITE_ROWS", 10**9)
+    write_arpa(m, tmp_path / "whole.arpa")
+    monkeypatch.setattr(arpa, "WRITE_ROWS", 7)
+    write_arpa(m, tmp_path / "chunks.arpa")
+    text = (tmp_path / "chunks.arpa").read_text(encoding="utf-8")
+    assert text == (tmp_path / "whole.arpa").read_text(encoding="utf-8")
+    lines = [ln.split("\t") for ln in text.splitlines() if ln.count("\t") >= 1]
+    assert len(lines) == sum(m.num_ngrams)
+    assert all(m.count(fields[1]) > 0 for fields in lines if fields[1] != "<unk>")
+
+
 @pytest.mark.parametrize("est", ["mle", "lidstone", "modified_kneser_ney", "stupid_backoff"])
 def test_binary_round_trip(tmp_path: Path, est: str) -> None:
     m = NgramLM(4, est, k=0.5).fit(TEXT)

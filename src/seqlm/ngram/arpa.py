@@ -21,10 +21,11 @@ from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
 from seqlm.io import map_bytes, open_output
 from seqlm.ngram.arpa_scan import parse_header, scan_sections
-from seqlm.ngram.counting import lookup, ngram_words
+from seqlm.ngram.counting import lookup
 from seqlm.ngram.errors import ArpaError, ConfigError, DataError
 from seqlm.ngram.estimators import Tables
 from seqlm.ngram.model import NgramLM
+from seqlm.ngram.spool import chunks, drop
 
 LOG10 = math.log(10.0)
 MAX_BACKOFF = 1000.0  # |log10 backoff| above this is a damaged file (real ones are within +-50)
@@ -43,8 +44,7 @@ def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
         raise ConfigError(f"ARPA separates words by whitespace, so tokens such as {bad[0]!r} "
                           f"({len(bad)} in this vocabulary, e.g. a character model's spaces "
                           "and newlines) cannot be written in it; save as .npz instead")
-    V = len(model.vocab)
-    words = ngram_words(model.keys, V)
+    V = np.int64(len(model.vocab))
     itos = np.array(model.vocab.idx_to_token, dtype=object)
     with open_output(path) as fh:
         fh.write("\n\\data\\\n")
@@ -52,20 +52,37 @@ def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
             fh.write(f"ngram {n}={len(k)}\n")
         for n in range(1, model.order + 1):
             fh.write(f"\n\\{n}-grams:\n")
-            lp = model.tables.logp[n - 1] / LOG10
-            lp = np.where(np.isfinite(lp), np.minimum(lp, 0.0), -99.0)
-            text = itos[words[n - 1][:, 0]]
-            for j in range(1, n):
-                text = text + " " + itos[words[n - 1][:, j]]
-            if n < model.order:
-                bow = model.tables.logbow[n - 1] / LOG10
-                fh.writelines(f"{p:.7g}\t{w}\t{b:.7g}\n" if b != 0 else f"{p:.7g}\t{w}\n"
-                              for p, w, b in zip(lp.tolist(), text.tolist(), bow.tolist(),
-                                                 strict=True))
-            else:
-                fh.writelines(f"{p:.7g}\t{w}\n" for p, w in zip(lp.tolist(), text.tolist(),
-                                                                 strict=True))
+            for a, b in chunks(len(model.keys[n - 1]), WRITE_ROWS):
+                fh.writelines(_lines(model, n, a, b, itos, V))
         fh.write("\n\\end\\\n")
+
+
+WRITE_ROWS = 1 << 18  # n-grams formatted at a time: memory stays flat, whatever the model
+
+
+def _lines(model: NgramLM, n: int, a: int, b: int, itos: np.ndarray, V: np.int64) -> list[str]:
+    """The ARPA lines of rows [a, b) of order n: the words are read back through the prefix
+    rows of the orders below (no word matrix of the whole model is built)."""
+    assert model.tables is not None
+    words = np.empty((b - a, n), dtype=np.int64)
+    cur = np.arange(a, b)
+    for j in range(n - 1, 0, -1):
+        key = model.keys[j][cur]
+        words[:, j] = key % V
+        cur = key // V
+    words[:, 0] = model.keys[0][cur]
+    lp = model.tables.logp[n - 1][a:b] / LOG10
+    lp = np.where(np.isfinite(lp), np.minimum(lp, 0.0), -99.0)
+    text = itos[words[:, 0]]
+    for j in range(1, n):
+        text = text + " " + itos[words[:, j]]
+    drop(model.keys[n - 1][a:b], model.tables.logp[n - 1][a:b])
+    if n == model.order:
+        return [f"{p:.7g}\t{w}\n" for p, w in zip(lp.tolist(), text.tolist(), strict=True)]
+    bow = model.tables.logbow[n - 1][a:b] / LOG10
+    drop(model.tables.logbow[n - 1][a:b])
+    return [f"{p:.7g}\t{w}\t{g:.7g}\n" if g != 0 else f"{p:.7g}\t{w}\n"
+            for p, w, g in zip(lp.tolist(), text.tolist(), bow.tolist(), strict=True)]
 
 
 def _float(tok: str, where: str, is_prob: bool = True) -> float:

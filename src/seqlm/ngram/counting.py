@@ -140,12 +140,3 @@ def first_positions(seq: np.ndarray, vocab_size: int) -> np.ndarray:
         words, first = np.unique(seq, return_index=True)
         out[words] = first
     return out
-
-
-def ngram_words(tables_keys: list[np.ndarray], vocab_size: int) -> list[np.ndarray]:
-    """For each order n an int64 matrix (rows, n) of the word ids of every n-gram."""
-    words: list[np.ndarray] = [tables_keys[0].reshape(-1, 1)]
-    for keys in tables_keys[1:]:
-        prefix, last = np.divmod(keys, np.int64(vocab_size))
-        words.append(np.concatenate([words[-1][prefix], last.reshape(-1, 1)], axis=1))
-    return words
