@@ -8,7 +8,8 @@
  * first_positions() the first position of every word id;
  * arpa_section()  one n-gram section of an ARPA file (_arpascan.h);
  * merge_rows()    two sorted runs of counts merged (_merge.h);
- * assemble_order() keys and suffix rows of one order of merged counts (_assemble.h).
+ * assemble_order() keys and suffix rows of one order of merged counts (_assemble.h);
+ * format_arpa()   the ARPA lines of a chunk of n-grams (_arpawrite.h).
  *
  * Each reproduces a Python/numpy function of seqlm exactly (tests/ngram/test_fastcount.py
  * compares them); seqlm uses numpy when this module is not built or SEQLM_NO_CEXT=1.
@@ -21,6 +22,7 @@
 #include "_arpascan.h"
 #include "_merge.h"
 #include "_assemble.h"
+#include "_arpawrite.h"
 
 /* ------------------------------------------------------------------ tokenize */
 
@@ -514,6 +516,7 @@ static PyMethodDef methods[] = {
     {"arpa_section", arpa_section, METH_VARARGS, arpa_section_doc},
     {"merge_rows", merge_rows, METH_VARARGS, merge_rows_doc},
     {"assemble_order", assemble_order, METH_VARARGS, assemble_order_doc},
+    {"format_arpa", format_arpa, METH_VARARGS, format_arpa_doc},
     {NULL, NULL, 0, NULL},
 };
 

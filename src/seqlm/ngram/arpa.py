@@ -11,6 +11,7 @@ import codecs
 import math
 import mmap
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain, repeat
 from pathlib import Path
@@ -20,7 +21,8 @@ import numpy as np
 from seqlm.data.conventions import BOS
 from seqlm.data.vocab import UNK, Vocab
 from seqlm.io import map_bytes, open_output
-from seqlm.ngram.arpa_scan import parse_header, scan_sections
+from seqlm.ngram.arpa_scan import Irregular, forget, parse_header, scan_sections
+from seqlm.ngram.cext import compiled
 from seqlm.ngram.counting import lookup
 from seqlm.ngram.errors import ArpaError, ConfigError, DataError
 from seqlm.ngram.estimators import Tables
@@ -45,24 +47,37 @@ def write_arpa(model: NgramLM, path: str | os.PathLike[str]) -> None:
                           f"({len(bad)} in this vocabulary, e.g. a character model's spaces "
                           "and newlines) cannot be written in it; save as .npz instead")
     V = np.int64(len(model.vocab))
-    itos = np.array(model.vocab.idx_to_token, dtype=object)
-    with open_output(path) as fh:
-        fh.write("\n\\data\\\n")
+    tokens = Tokens(model.vocab.idx_to_token)
+    with open_output(path, "wb") as fh:
+        fh.write(b"\n\\data\\\n")
         for n, k in enumerate(model.keys, 1):
-            fh.write(f"ngram {n}={len(k)}\n")
+            fh.write(f"ngram {n}={len(k)}\n".encode())
         for n in range(1, model.order + 1):
-            fh.write(f"\n\\{n}-grams:\n")
+            fh.write(f"\n\\{n}-grams:\n".encode())
             for a, b in chunks(len(model.keys[n - 1]), WRITE_ROWS):
-                fh.writelines(_lines(model, n, a, b, itos, V))
-        fh.write("\n\\end\\\n")
+                fh.write(_lines(model, n, a, b, tokens, V))
+        fh.write(b"\n\\end\\\n")
 
 
 WRITE_ROWS = 1 << 18  # n-grams formatted at a time: memory stays flat, whatever the model
 
 
-def _lines(model: NgramLM, n: int, a: int, b: int, itos: np.ndarray, V: np.int64) -> list[str]:
-    """The ARPA lines of rows [a, b) of order n: the words are read back through the prefix
-    rows of the orders below (no word matrix of the whole model is built)."""
+class Tokens:
+    """The vocabulary as the writers want it: Python strings, and one UTF-8 blob with offsets
+    for the compiled formatter."""
+
+    def __init__(self, itos: list[str]) -> None:
+        self.itos = np.array(itos, dtype=object)
+        encoded = [t.encode("utf-8") for t in itos]
+        self.blob = b"".join(encoded)
+        self.offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=self.offsets[1:])
+
+
+def _lines(model: NgramLM, n: int, a: int, b: int, tokens: Tokens, V: np.int64) -> bytes:
+    """The ARPA lines of rows [a, b) of order n, UTF-8: the words are read back through the
+    prefix rows of the orders below (no word matrix of the whole model is built), the lines
+    formatted in C when the extension is built (the same bytes as Python's f-strings)."""
     assert model.tables is not None
     words = np.empty((b - a, n), dtype=np.int64)
     cur = np.arange(a, b)
@@ -73,16 +88,21 @@ def _lines(model: NgramLM, n: int, a: int, b: int, itos: np.ndarray, V: np.int64
     words[:, 0] = model.keys[0][cur]
     lp = model.tables.logp[n - 1][a:b] / LOG10
     lp = np.where(np.isfinite(lp), np.minimum(lp, 0.0), -99.0)
-    text = itos[words[:, 0]]
+    bow = model.tables.logbow[n - 1][a:b] / LOG10 if n < model.order else None
+    drop(model.keys[n - 1][a:b], model.tables.logp[n - 1][a:b],
+         *([model.tables.logbow[n - 1][a:b]] if bow is not None else []))
+    fc = compiled()
+    if fc is not None:
+        return bytes(fc.format_arpa(words, n, lp, bow, tokens.blob, tokens.offsets))
+    text = tokens.itos[words[:, 0]]
     for j in range(1, n):
-        text = text + " " + itos[words[:, j]]
-    drop(model.keys[n - 1][a:b], model.tables.logp[n - 1][a:b])
-    if n == model.order:
-        return [f"{p:.7g}\t{w}\n" for p, w in zip(lp.tolist(), text.tolist(), strict=True)]
-    bow = model.tables.logbow[n - 1][a:b] / LOG10
-    drop(model.tables.logbow[n - 1][a:b])
-    return [f"{p:.7g}\t{w}\t{g:.7g}\n" if g != 0 else f"{p:.7g}\t{w}\n"
-            for p, w, g in zip(lp.tolist(), text.tolist(), bow.tolist(), strict=True)]
+        text = text + " " + tokens.itos[words[:, j]]
+    if bow is None:
+        lines = [f"{p:.7g}\t{w}\n" for p, w in zip(lp.tolist(), text.tolist(), strict=True)]
+    else:
+        lines = [f"{p:.7g}\t{w}\t{g:.7g}\n" if g != 0 else f"{p:.7g}\t{w}\n"
+                 for p, w, g in zip(lp.tolist(), text.tolist(), bow.tolist(), strict=True)]
+    return "".join(lines).encode("utf-8")
 
 
 def _float(tok: str, where: str, is_prob: bool = True) -> float:
@@ -114,21 +134,36 @@ def read_arpa(path: str | os.PathLike[str], mode: str = "sentence",
         raise ArpaError(str(exc)) from None
     _check_utf8(raw, p)
     fast = scan_sections(raw, str(p))
-    if fast is None:  # not built, disabled, or irregular: the Python parser names any problem
-        text = str(memoryview(raw), "utf-8")
-        del raw
-        return parse_arpa(text, str(p), mode, tokenizer)
-    (words, logp, logbow), higher = fast
-    build = _Builder(Section(logp, [[w] for w in words], logbow), str(p))
-    for n, (ids, lp, bow) in enumerate(higher, 2):
-        build.add([(build.rows1[ids], lp, bow)], n)
-    return build.model(mode, tokenizer)
+    if fast is not None:
+        (words, logp, logbow), higher = fast
+        build = _Builder(Section(logp, [[w] for w in words], logbow), str(p))
+        try:
+            for n, count, chunks in higher:  # each order built, a chunk at a time, then the next
+                build.add(((np.take(build.rows1, ids, out=ids), lp, bow)
+                           for ids, lp, bow in chunks), n, count)
+            return build.model(mode, tokenizer)
+        except Irregular:
+            del build
+    # not built, disabled, or irregular: the Python parser names any problem
+    text = str(memoryview(raw), "utf-8")
+    del raw
+    return parse_arpa(text, str(p), mode, tokenizer)
 
 
 def _check_utf8(raw: bytes | mmap.mmap, p: Path, chunk: int = 1 << 24) -> None:
     """ArpaError unless ``raw`` is UTF-8 (decoded a chunk at a time: no copy of the file);
     ASCII, the common case, is told at memory speed."""
-    if not len(raw) or int(np.frombuffer(raw, dtype=np.uint8).max()) < 0x80:
+    if not len(raw):
+        return
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ascii_only = True
+    for a in range(0, len(raw), chunk):  # a chunk at a time: a mapped file's pages go back
+        ascii_only = ascii_only and int(data[a:a + chunk].max()) < 0x80
+        forget(raw, a + chunk)
+        if not ascii_only:
+            break
+    del data
+    if ascii_only:
         return
     dec = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(raw)
@@ -138,6 +173,7 @@ def _check_utf8(raw: bytes | mmap.mmap, p: Path, chunk: int = 1 << 24) -> None:
         except UnicodeDecodeError as exc:
             raise ArpaError(f"{p} is not UTF-8 text ({exc.reason} at byte {a + exc.start})"
                             ) from None
+        forget(raw, a + chunk)
 
 
 def parse_arpa(text: str, name: str = "<arpa>", mode: str = "sentence",
@@ -165,8 +201,9 @@ def parse_arpa(text: str, name: str = "<arpa>", mode: str = "sentence",
         if build is None:
             build = _Builder(_section(lines[i:j], n, name, i), name)
         else:  # a chunk of lines at a time becomes ids: few strings are alive at once
-            build.add([build.ids(_section(lines[a:min(a + CHUNK, j)], n, name, a), n)
-                       for a in range(i, j, CHUNK)], n)
+            b = build
+            b.add((b.ids(_section(lines[a:min(a + CHUNK, j)], n, name, a), n)
+                   for a in range(i, j, CHUNK)), n, j - i)
         i = j
     while i < len(lines) and not lines[i].strip():
         i += 1
@@ -256,26 +293,36 @@ class _Builder:
             raise ArpaError(f"{self.name}: {n}-gram word {bad!r} is not a unigram")
         return ids.reshape(len(sec.words), n), sec.logp, sec.logbow
 
-    def add(self, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int) -> None:
-        """Append the n-gram section made of ``parts`` (its contexts must already be there)."""
+    def add(self, parts: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], n: int,
+            count: int) -> None:
+        """Append the n-gram section of ``count`` rows made of ``parts`` (its contexts must
+        already be there): each part's keys are made as it comes, so only one part's word ids
+        are alive."""
         V, name = len(self.vocab), self.name
-        ids = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, n), np.int64)
-        logp = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0)
-        logbow = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
-        pid = ids[:, 0]
-        for j in range(1, n - 1):
-            pid = lookup(self.keys[j], pid * V + ids[:, j])
-            if (pid < 0).any():
-                raise ArpaError(f"{name}: a {n}-gram's context is missing from the "
-                                f"{j + 1}-grams")
-        key = pid * V + ids[:, n - 1]
+        key, logp, logbow = np.empty(count, np.int64), np.empty(count), np.empty(count)
+        at = 0
+        for ids, lp, bow in parts:
+            pid = ids[:, 0]
+            for j in range(1, n - 1):
+                pid = lookup(self.keys[j], pid * V + ids[:, j])
+                if (pid < 0).any():
+                    raise ArpaError(f"{name}: a {n}-gram's context is missing from the "
+                                    f"{j + 1}-grams")
+            b = at + len(ids)
+            np.multiply(pid, V, out=key[at:b])
+            key[at:b] += ids[:, n - 1]
+            logp[at:b], logbow[at:b] = lp, bow
+            at = b
+        assert at == count
         perm = np.argsort(key, kind="stable")
         key = key[perm]
         if len(key) > 1 and (np.diff(key) == 0).any():
             raise ArpaError(f"{name}: duplicate {n}-grams")
         self.keys.append(key)
-        self.logp.append(logp[perm] * LOG10)
-        self.logbow.append(logbow[perm] * LOG10)
+        for table, values in ((self.logp, logp), (self.logbow, logbow)):
+            values = values[perm]
+            values *= LOG10
+            table.append(values)
 
     def model(self, mode: str, tokenizer: str) -> NgramLM:
         """The backoff-form NgramLM (estimator ``"arpa"``)."""

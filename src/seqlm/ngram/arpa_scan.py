@@ -1,15 +1,19 @@
 """The ARPA header, and the compiled reading of an ARPA file's n-gram sections.
 
 ``scan_sections`` reads every section with ``_fastcount.arpa_section`` (_arpascan.h) straight
-from the file's bytes: no line strings, no per-token Python objects. It handles the regular
-case only and answers None for anything else, and then arpa.py's Python parser reads the file
-and names the problem; both give the same arrays (tests/ngram/test_arpa_scan.py).
+from the file's bytes: no line strings, no per-token Python objects; one section at a time,
+handing the mapped file's pages back as it goes, so that the reader can build each order
+before the next is scanned. It handles the regular case only and answers None (or raises
+``Irregular`` at a later section) for anything else, and then arpa.py's Python parser reads
+the file and names the problem; both give the same arrays (tests/ngram/test_arpa_scan.py).
 """
 
 from __future__ import annotations
 
 import mmap
 import re
+from collections.abc import Iterator
+from types import ModuleType
 
 import numpy as np
 
@@ -57,10 +61,21 @@ Unigrams = tuple[list[str], np.ndarray, np.ndarray]
 Ngrams = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def scan_sections(raw: bytes | mmap.mmap, name: str) -> tuple[Unigrams, list[Ngrams]] | None:
-    """(unigram words in file order, log10 p, log10 backoff) and, per higher order, (word
-    indices into those unigrams (rows, n), log10 p, log10 backoff); None where the compiled
-    reader is not built or disabled, or the file is not regular (see the module doc)."""
+class Irregular(Exception):
+    """The file is not regular enough for the compiled reader: parse it in Python."""
+
+
+SCAN_ROWS = 1 << 20  # lines of a section parsed at a time: one chunk's ids are alive
+
+
+def scan_sections(raw: bytes | mmap.mmap, name: str
+                  ) -> tuple[Unigrams, Iterator[tuple[int, int, Iterator[Ngrams]]]] | None:
+    """(unigram words in file order, log10 p, log10 backoff) and an iterator over the higher
+    orders: (n, count, chunks), where ``chunks`` scans that section a chunk of lines at a time,
+    giving (word indices into the unigrams (rows, n), log10 p, log10 backoff) and handing the
+    mapped file's pages back as it goes (each section must be read through before the next).
+    None where the compiled reader is not built or disabled, or the header or unigrams are not
+    regular; the iterators raise ``Irregular`` at a later section that is not (module doc)."""
     fc = compiled()
     at = raw.find(b"\\1-grams:")
     if fc is None or not hasattr(fc, "arpa_section") or at < 0:  # not built, or built before it
@@ -70,25 +85,70 @@ def scan_sections(raw: bytes | mmap.mmap, name: str) -> tuple[Unigrams, list[Ngr
     except UnicodeDecodeError:
         return None
     declared, _ = parse_header(head.splitlines(), name)
-    words: list[str] | None = None
-    higher: list[Ngrams] = []
-    pos = at
-    for n, count in enumerate(declared, 1):
-        start = _section_start(raw, pos, n)
-        if start < 0:
-            return None
-        ids, logp, bow = np.empty(count * n, np.int64), np.empty(count), np.empty(count)
-        pos, got = fc.arpa_section(raw, start, n, count, words, ids, logp, bow)
-        if pos < 0 or not _section_ends(raw, pos):
-            return None
-        if n == 1:
-            words, uni = got, (logp, bow)
-        else:
-            higher.append((ids.reshape(count, n), logp, bow))
-    rest = raw[_BLANK.match(raw, pos).end():]  # type: ignore[union-attr]
-    if words is None or rest.split(b"\n", 1)[0].strip() != b"\\end\\":
+    uni = _Section(fc, raw, at, 1, declared[0], None)
+    try:
+        chunks = list(uni.chunks())
+    except Irregular:
         return None
-    return (words, *uni), higher
+    ids, logp, bow = (np.concatenate(x) for x in zip(*chunks, strict=True))
+    assert uni.words is not None
+
+    def higher() -> Iterator[tuple[int, int, Iterator[Ngrams]]]:
+        end = uni.end
+        for n, count in enumerate(declared[1:], 2):
+            section = _Section(fc, raw, end, n, count, uni.words)
+            yield n, count, section.chunks()
+            if section.end < 0:
+                raise Irregular  # the reader did not read it through
+            end = section.end
+        rest = raw[_BLANK.match(raw, end).end():]  # type: ignore[union-attr]
+        if rest.split(b"\n", 1)[0].strip() != b"\\end\\":
+            raise Irregular
+
+    return (uni.words, logp, bow), higher()
+
+
+class _Section:
+    """One n-gram section scanned from byte ``pos``: ``chunks`` parses it a chunk of lines at a
+    time; then ``end`` is the byte after it (and ``words`` the unigrams, for order 1)."""
+
+    def __init__(self, fc: ModuleType, raw: bytes | mmap.mmap, pos: int, n: int, count: int,
+                 words: list[str] | None) -> None:
+        self.fc, self.raw, self.pos, self.n, self.count = fc, raw, pos, n, count
+        self.words, self.end = words, -1
+
+    def chunks(self) -> Iterator[Ngrams]:
+        raw, n = self.raw, self.n
+        at = _section_start(raw, self.pos, n)
+        if at < 0:
+            raise Irregular
+        left = self.count
+        rows = self.count if n == 1 else SCAN_ROWS  # the unigrams' words come in one list
+        while True:
+            k = min(left, rows)
+            ids, logp, bow = np.empty(k * n, np.int64), np.empty(k), np.empty(k)
+            at, got = self.fc.arpa_section(raw, at, n, k, self.words, ids, logp, bow)
+            if at < 0:
+                raise Irregular
+            if n == 1:
+                self.words = got
+            forget(raw, at)
+            yield ids.reshape(k, n), logp, bow
+            left -= k
+            if not left:
+                break
+        if not _section_ends(raw, at):
+            raise Irregular
+        self.end = at
+
+
+def forget(raw: bytes | mmap.mmap, upto: int) -> None:
+    """Hand back the pages of a mapped file before byte ``upto`` (read already); a no-op for
+    bytes in memory or where madvise is missing."""
+    if isinstance(raw, mmap.mmap) and hasattr(raw, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+        upto -= upto % mmap.PAGESIZE
+        if upto > 0:
+            raw.madvise(mmap.MADV_DONTNEED, 0, upto)
 
 
 def _section_start(raw: bytes | mmap.mmap, pos: int, n: int) -> int:
