@@ -3,6 +3,7 @@ n-gram TF-IDF + logistic regression (scikit-learn), on one stratified 80/10/10 s
 
     python bench/apps_classify.py --threads 1 --jobs 2   # full: 2 seeds, 600 CPU s in all
     python bench/apps_classify.py --quick                # a 20-CPU-second smoke run
+    python bench/apps_classify.py --threads 1 --jobs 2 --split-seed 3  # another split
 
 Each seed is one command, `seqlm classify train --data names --seed K --cpu-limit 285
 --epochs 1000 --threads 1` (printed), `--jobs 2` runs them side by side. The budget of 600
