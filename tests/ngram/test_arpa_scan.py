@@ -43,11 +43,16 @@ def regular_files(tmp: Path) -> list[Path]:
     save(NgramLM(4).fit(TEXT), tmp / "seqlm4.arpa")
     save(NgramLM(3, "witten_bell").fit(TEXT), tmp / "wb3.arpa")
     return [FIX / "small.o3.arpa", FIX / "tiny.o3.fallback.arpa", tmp / "good.arpa",
-            tmp / "seqlm4.arpa", tmp / "wb3.arpa"]
+            tmp / "seqlm4.arpa", tmp / "wb3.arpa", FIX / "short.o6.fallback.arpa"]
 
 
 def test_regular_files_are_read_compiled_and_equal_the_python_reading(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Also with sections of no n-grams, and scanned three lines at a time (as a large file
+    is, a million at a time)."""
+    from seqlm.ngram import arpa_scan
+
+    monkeypatch.setattr(arpa_scan, "SCAN_ROWS", 3)
     for path in regular_files(tmp_path):
         assert scan_sections(path.read_bytes(), str(path)) is not None, path  # really compiled
         assert_same(*read_both(path, monkeypatch))

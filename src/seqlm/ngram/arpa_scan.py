@@ -87,10 +87,9 @@ def scan_sections(raw: bytes | mmap.mmap, name: str
     declared, _ = parse_header(head.splitlines(), name)
     uni = _Section(fc, raw, at, 1, declared[0], None)
     try:
-        chunks = list(uni.chunks())
+        [(_, logp, bow)] = uni.chunks()  # the unigrams come in one chunk
     except Irregular:
         return None
-    ids, logp, bow = (np.concatenate(x) for x in zip(*chunks, strict=True))
     assert uni.words is not None
 
     def higher() -> Iterator[tuple[int, int, Iterator[Ngrams]]]:
