@@ -58,7 +58,9 @@ def fit_cmd(
                                     "'seqlm rnn train' checkpoint (to mix the two models)."),
     memory: str = typer.Option(None, "--memory", "-S", help="Count within this much memory "
                                "(4G, 500M, 80%), spilling sorted runs to --temp-dir (a file)."),
-    temp_dir: Path = typer.Option(None, "--temp-dir", "-T", help="Folder for spilled runs."),
+    temp_dir: Path = typer.Option(None, "--temp-dir", "-T", help="Folder (on a disk, not a "
+                                  "RAM tmpfs) for the spilled runs and the model's arrays "
+                                  "during a --memory fit: up to twice the model file's size."),
     workers: int = bounded_int(None, "--workers", lo=1, hi=1024, help="Count on a local "
                                "Dask cluster of this many processes (seqlm[distributed])."),
     scheduler: str = typer.Option(None, "--scheduler", help="Count on the Dask cluster at "
