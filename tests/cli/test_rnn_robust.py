@@ -132,3 +132,16 @@ def test_the_limit_can_count_cpu_seconds(run: Path, capsys) -> None:
     err = one_error_line(capsys, "rnn", "train", "--data", str(run / "tiny.txt"), "--out",
                          str(run / "moon"), "--clock", "moon")
     assert "unknown clock 'moon'" in err
+
+
+@pytest.mark.parametrize("text,level", [("a\nb a\nb\n", "char"),
+                                        ("one two three four five six\n\n\n", "word")])
+def test_a_held_out_part_too_short_names_the_validation_text(tmp_path: Path, capsys,
+                                                             text: str, level: str) -> None:
+    """The end of a tiny text held out for validation has no tokens, or one: said as such,
+    with the options that fix it (it was "nothing to score: the text has no tokens")."""
+    (tmp_path / "short.txt").write_text(text, encoding="utf-8")
+    err = one_error_line(capsys, "rnn", "train", "--data", str(tmp_path / "short.txt"),
+                         "--out", str(tmp_path / "r"), "--epochs", "1", "--level", level)
+    assert "validation text has fewer than two tokens" in err and "--valid-frac" in err
+    assert not (tmp_path / "r" / "best.pt").exists()

@@ -53,9 +53,14 @@ def lm_data(train_text: str, valid_text: str | None, level: str = "char",
     train_ids = vocab.encode(lm_tokens(train_text, mode, tok))  # type: ignore[arg-type]
     valid_ids = None
     if valid_text is not None:
-        valid_ids = vocab.encode(lm_tokens(valid_text, mode, tok))  # type: ignore[arg-type]
+        short = DataError("the validation text has fewer than two tokens: give a longer text "
+                          "or a larger --valid-frac (or --valid-split)")
+        try:
+            valid_ids = vocab.encode(lm_tokens(valid_text, mode, tok))  # type: ignore[arg-type]
+        except DataError:  # no tokens at all (units() found nothing to score)
+            raise short from None
         if len(valid_ids) < 2:
-            raise DataError("the validation text has fewer than two tokens")
+            raise short
     return LMData(vocab, train_ids, valid_ids, level)
 
 
