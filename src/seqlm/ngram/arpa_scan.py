@@ -21,6 +21,7 @@ from seqlm.ngram.cext import compiled
 from seqlm.ngram.errors import ArpaError
 from seqlm.ngram.memory import available_bytes
 from seqlm.ngram.model import MAX_ORDER
+from seqlm.ngram.spool import release_pages
 
 BYTES_PER_NGRAM = 64  # rough in-memory cost of one n-gram while reading (ids, keys, floats)
 _NGRAM_LINE = re.compile(r"^ngram\s+([0-9]{1,3})\s*=\s*([0-9]{1,15})\s*$")
@@ -143,11 +144,9 @@ class _Section:
 
 def forget(raw: bytes | mmap.mmap, upto: int) -> None:
     """Hand back the pages of a mapped file before byte ``upto`` (read already); a no-op for
-    bytes in memory or where madvise is missing."""
-    if isinstance(raw, mmap.mmap) and hasattr(raw, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
-        upto -= upto % mmap.PAGESIZE
-        if upto > 0:
-            raw.madvise(mmap.MADV_DONTNEED, 0, upto)
+    bytes in memory."""
+    if isinstance(raw, mmap.mmap):
+        release_pages(raw, 0, upto)
 
 
 def _section_start(raw: bytes | mmap.mmap, pos: int, n: int) -> int:

@@ -41,20 +41,26 @@ def drop(*arrays: np.ndarray) -> None:
     """Hand back the resident pages under each array that is a shared file mapping (the data
     stays in the file; the next read faults it in again). Anything else is left alone: an
     anonymous or copy-on-write array would lose its contents."""
-    if not hasattr(mmap, "MADV_DONTNEED"):
-        return
     for a in arrays:
         m = getattr(a, "_mmap", None)
-        if m is None or getattr(a, "mode", "c") == "c" or not a.size or not hasattr(m, "madvise"):
+        if m is None or getattr(a, "mode", "c") == "c" or not a.size:
             continue
         base = np.frombuffer(m, dtype=np.uint8).ctypes.data
         if a.flags.c_contiguous:
-            lo = a.ctypes.data - base
-            hi = lo + a.nbytes
+            release_pages(m, a.ctypes.data - base, a.ctypes.data - base + a.nbytes)
         else:  # a strided view: its whole mapping
-            lo, hi = 0, len(m)
-        start = lo - lo % mmap.PAGESIZE
-        m.madvise(mmap.MADV_DONTNEED, start, min(hi, len(m)) - start)
+            release_pages(m, 0, len(m))
+
+
+def release_pages(m: mmap.mmap, start: int, end: int) -> None:
+    """MADV_DONTNEED over bytes [start, end) of a shared mapping (from the page ``start`` lies
+    in); a no-op where the platform lacks it."""
+    if not hasattr(mmap, "MADV_DONTNEED") or not hasattr(m, "madvise"):
+        return
+    start -= start % mmap.PAGESIZE
+    end = min(end, len(m))
+    if end > start:
+        m.madvise(mmap.MADV_DONTNEED, start, end - start)
 
 
 def reserve(path: Path, nbytes: int) -> None:
