@@ -35,11 +35,6 @@ class Run:
     tokens: int = 0              # positions counted (markers included)
     first: np.ndarray | None = None  # first position of each word id in the part, -1 absent
 
-    @property
-    def nbytes(self) -> int:
-        """Memory held by the arrays."""
-        return sum(a.nbytes for a in (*self.words, *self.count, *self.starts))
-
 
 def count_tokens(toks: Tokens, vocab: Vocab, order: int) -> Run:
     """Count every n-gram of a tokenised part with the (compiled) counter. The word matrices
