@@ -18,7 +18,12 @@ the nonlinear series against their oracle, 10 seeds of auto on three series (wor
 auto's fit time on a 600-point monthly series and the latent GRU's on 1,000 values (process
 CPU time).
 
-    python bench/series_auto.py [--quick] [--statsforecast] [--threads 1]
+``--more`` adds 19 series the default set does not hold: pmdarima's ausbeer and heartrate,
+statsmodels' Nile flows, El Niño temperatures and three quarterly US macro series (real GDP, CPI,
+unemployment), and the synthetic families again with seeds 1 and 2. ``--combine`` sets auto's
+combination rule (auto, top or cv), to compare them on the same windows.
+
+    python bench/series_auto.py [--quick] [--statsforecast] [--more] [--combine cv] [--threads 1]
 """
 
 from __future__ import annotations
@@ -62,6 +67,29 @@ def real_series(quick: bool) -> dict[str, tuple[np.ndarray, int | None]]:
     return {k: (np.asarray(v, dtype=float), m) for k, (v, m) in out.items()}
 
 
+def more_series() -> dict[str, tuple[np.ndarray, int | None]]:
+    """--more: real series bundled with pmdarima and statsmodels (no download)."""
+    import statsmodels.api as sm
+
+    out: dict[str, tuple[np.ndarray, int | None]] = {}
+    try:
+        from pmdarima import datasets as pm
+
+        beer = np.asarray(pm.load_ausbeer(), dtype=float)
+        out |= {"ausbeer": (beer[np.isfinite(beer)], 4),
+                "heartrate": (np.asarray(pm.load_heartrate(), dtype=float), None)}
+    except ImportError:
+        print("pmdarima is not installed (pip install pmdarima): ausbeer/heartrate skipped")
+    ds = sm.datasets
+    out["nile"] = (ds.nile.load_pandas().data["volume"].to_numpy(float), None)
+    out["elnino (monthly)"] = (ds.elnino.load_pandas().data.iloc[:, 1:13].to_numpy(float).ravel(),
+                               12)
+    macro = ds.macrodata.load_pandas().data
+    out |= {f"US {k} (quarterly)": (macro[k].to_numpy(float), 4)
+            for k in ("realgdp", "cpi", "unemp")}
+    return out
+
+
 def synthetic_series(seed: int) -> dict[str, Any]:
     from seqlm.series import families as f
 
@@ -75,10 +103,13 @@ def max_lags(m: int | None, n_train: int) -> int:
 
 
 # ----- models: each returns predict(y, origins, horizon) -> (len(origins), horizon)
+COMBINE = ["auto"]  # --combine
+
+
 def fit_auto(y: np.ndarray, m: int | None, seed: int = 0) -> Any:
     from seqlm.series.models import AutoForecaster
 
-    model = AutoForecaster(horizon=H, season=m, seed=seed).fit(y)
+    model = AutoForecaster(horizon=H, season=m, seed=seed, combine=COMBINE[0]).fit(y)
     return model.predict_paths
 
 
@@ -273,7 +304,12 @@ def main() -> None:
     p = parser(__doc__.splitlines()[0])
     p.add_argument("--statsforecast", action="store_true",
                    help="also statsforecast's AutoARIMA/AutoETS in --quick (the full run has them)")
+    p.add_argument("--more", action="store_true",
+                   help="19 more series: bundled real ones and the families with seeds 1 and 2")
+    p.add_argument("--combine", choices=("auto", "top", "cv"), default="auto",
+                   help="auto's combination rule (default: auto)")
     args = p.parse_args()
+    COMBINE[0] = args.combine
     if args.threads:
         import torch
 
@@ -293,8 +329,13 @@ def main() -> None:
     results: dict[str, dict[str, tuple[float, float]]] = {}
     for name, (y, m) in real_series(args.quick).items():
         results[name] = run_series(name, y, m, models, None)
-    for name, fam in synthetic_series(args.seed).items():
-        results[name] = run_series(name, fam.values, fam.season, models, fam.oracle)
+    if args.more:
+        for name, (y, m) in more_series().items():
+            results[name] = run_series(name, y, m, models, None)
+    for seed in (args.seed, args.seed + 1, args.seed + 2) if args.more else (args.seed,):
+        for name, fam in synthetic_series(seed).items():
+            label = name if seed == args.seed else f"{name}, seed {seed}"
+            results[label] = run_series(label, fam.values, fam.season, models, fam.oracle)
     report(results)
     if any(k in r for r in results.values() for k in EXTRA):
         report(results, EXTRA)

@@ -128,6 +128,28 @@ def test_arima_search_is_stationary_and_invertible(tmp_path: Path) -> None:
     assert Orders(1, 2, 1, 1, True).size == 6
 
 
+@pytest.mark.parametrize(("d", "D", "constants"), [(0, 0, {True}), (1, 0, {False, True}),
+                                                     (0, 1, {False}), (1, 1, {False})])
+def test_arima_search_constant_follows_the_differencing(d: int, D: int, constants: set) -> None:
+    """A mean always with no differencing; a drift searched only after a first difference alone
+    (after a seasonal difference alone a constant is a linear trend)."""
+    assert {o.mean for o in ARIMA("aic", d, D, 4)._grid()} == constants
+
+
+def test_arima_without_differencing_forecasts_towards_the_mean() -> None:
+    """A Nile-like level shift (1100, then 850, 100 values): CSS without a mean fits it by an AR
+    root near 1 (AIC preferred arima(2,0,1) with no mean here) and then decays towards 0; the
+    mean is now always in, so the far forecast stays at the level."""
+    rng = np.random.default_rng(19)
+    e = np.zeros(100)
+    for t in range(1, 100):
+        e[t] = 0.3 * e[t - 1] + rng.normal(0, 120)
+    y = np.where(np.arange(100) < 28, 1100.0, 850.0) + e
+    model = ARIMA("aic", d=0, D=0).fit(y)
+    assert model.orders.mean
+    assert abs(model.predict(400, y)[-1] - y.mean()) < y.std()
+
+
 @pytest.mark.parametrize("lam", [0.0, 0.3, 1.0])
 def test_boxcox_matches_scipy_and_inverts(lam: float) -> None:
     y = np.array([0.5, 1.0, 7.0, 130.0])
@@ -166,17 +188,33 @@ def test_cv_errors_refit_each_fold() -> None:
     assert np.allclose(err[17:], errors(second, y, np.arange(97, len(y)), 4), equal_nan=True)
 
 
-def test_auto_ranks_classical_candidates_and_combines_the_best_k() -> None:
+@pytest.mark.parametrize("combine", ["auto", "top", "cv"])
+def test_auto_ranks_classical_candidates_and_combines_the_best(combine: str) -> None:
     """ETS, ARIMA and their Box-Cox versions are scored beside the ARs; the forecast is the mean
-    of the k best on validation, k the one whose mean validated best."""
+    of the 6 best on validation ("top"), or of the k best, k the one whose mean validated best
+    ("cv"); "auto" (the default) is "cv" at step 1 and "top" after it."""
     from seqlm.series.models import AutoForecaster
+    from seqlm.series.models.auto import COMBINE
 
     y = np.array(REF["series"]["airpassengers"])[:132]
-    auto = AutoForecaster(horizon=12, season=12, neural=False).fit(y)
+    auto = AutoForecaster(horizon=12, season=12, neural=False, combine=combine).fit(y)
     c = auto.choices
     scores = c["candidates_valid_rmse"]
     assert {"ets", "arima"} <= set(scores)
     assert any(k.startswith("box-cox(") for k in scores)
-    k = int(np.argmin(c["combine_valid_rmse"])) + 1
-    best = sorted(scores, key=lambda name: scores[name])[:k]
-    assert c["combined"] == [c["candidates_fitted"][name] for name in best]
+    ranked = [c["candidates_fitted"][name] for name in sorted(scores, key=lambda n: scores[n])]
+    k = int(np.argmin(c["combine_valid_rmse"])) + 1 if combine != "top" else 0
+    assert c["combined"] == ranked[:k if combine == "cv" else COMBINE]
+    if combine != "auto":
+        assert "combined_h1" not in c
+        return
+    assert c["combined_h1"] == ranked[:k]
+    # step 1 from the k best, later steps from the 6 best, each the plain mean of its members
+    origins = np.arange(120, 132)
+    y_all = np.array(REF["series"]["airpassengers"])
+    paths = auto.predict_paths(y_all, origins, 3)
+    model = auto.model
+    assert model.short is not None and model.short_steps == 1
+    first = np.mean([m.predict_paths(y_all, origins, 3) for m in model.short.members], axis=0)
+    rest = np.mean([m.predict_paths(y_all, origins, 3) for m in model.members], axis=0)
+    assert np.allclose(paths[:, 0], first[:, 0]) and np.allclose(paths[:, 1:], rest[:, 1:])

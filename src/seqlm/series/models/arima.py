@@ -5,7 +5,11 @@ phi(B) Phi(B^m) (w_t - mu) = theta(B) Theta(B^m) e_t; the residuals e of given c
 from one linear filter (e_t = 0 before the first full AR window), and the coefficients minimise
 their sum of squares (Gaussian likelihood conditional on the first values; Box & Jenkins ch. 7).
 Forecasts set future errors to zero and undo the differencing. ``order="aic"`` searches
-p, q <= 2, P, Q <= 1 and a mean/drift (when d + D <= 1) by AIC on a common residual span.
+p, q <= 2, P, Q <= 1 and a drift (after a first difference alone) by AIC on a common residual
+span. With no differencing the mean is always estimated: CSS conditions on the first values, so
+a model without it can fake the level by an AR root near 1 and then forecast a decay towards
+zero. After a seasonal difference alone there is no constant: it would be a linear trend, which
+the level test that left d = 0 has ruled out.
 """
 
 from __future__ import annotations
@@ -151,7 +155,8 @@ class ARIMA(Forecaster):
         if self.order != "aic":
             return [self.orders]
         seas = (0, 1) if self.m >= 2 else (0,)
-        means = (False, True) if self.diff.d + self.diff.D <= 1 else (False,)
+        d, D = self.diff.d, self.diff.D
+        means = (True,) if d + D == 0 else (False, True) if (d, D) == (1, 0) else (False,)
         return [Orders(p, q, P, Q, c) for p, q, P, Q, c in itertools.product(
             range(3), range(3), seas, seas, means)]
 

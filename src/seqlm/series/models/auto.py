@@ -8,7 +8,9 @@
    ARIMA again on the Box-Cox scale (lambda by Guerrero) when the values are positive;
 4. each candidate scored by rolling-origin validation over the last ``valid`` share, cut into
    ``folds`` refits (every horizon h = 1..H weighted alike); the tests' AR preprocessing wins
-   ties within 5%; the forecast is the mean of the k best, k <= 6 chosen on the same errors;
+   ties within 5%; from step 2 on, the forecast is the equal-weight mean of the 6 best (weights
+   or a number fitted on the same short span overfit it: the "forecast combination puzzle");
+   step 1 is the mean of the k <= 6 best, k chosen on the same errors;
 5. a neural residual (Zhang's hybrid on the best AR, global or per-window normalisation, weight
    alpha picked on validation) replaces the mean for the first steps where it is better;
 6. prediction intervals from the validation residuals of each horizon;
@@ -40,8 +42,9 @@ from seqlm.series.models.validation import per_h as _per_h
 from seqlm.series.transform import Differencing
 
 ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
-COMBINE = 3  # combine="top": the mean of the 3 best candidates on validation
+COMBINE = 6  # combine="top": the mean of the 6 best candidates on validation
 MAX_COMBINE = 6  # combine="cv": the mean of the k <= 6 best, k chosen on validation
+# combine="auto" (the default): "cv" for step 1, "top" after it
 MARGIN = 0.05  # a candidate must beat the tests' preprocessing by 5% on validation
 NEURAL_GAIN = 0.01  # the nets must improve the validation error by 1%
 MIN_WINDOWS = 200  # fewer training windows: the nets overfit, auto stays linear
@@ -62,7 +65,7 @@ class AutoConfig:
     valid: float = 0.25
     folds: int = 3
     classical: bool = True
-    combine: str = "cv"
+    combine: str = "auto"
     seed: int = 0
     notes: dict[str, Any] = field(default_factory=dict)
 
@@ -73,6 +76,8 @@ class AutoConfig:
             raise ConfigError(f"strategy must be auto, recursive or direct, got {self.strategy!r}")
         if self.norm not in ("auto", "global", "window"):
             raise ConfigError(f"norm must be auto, global or window, got {self.norm!r}")
+        if self.combine not in ("auto", "top", "cv"):
+            raise ConfigError(f"combine must be auto, top or cv, got {self.combine!r}")
         if not 0 < self.valid < 0.5:
             raise ConfigError(f"valid must be a fraction in (0, 0.5), got {self.valid}")
 
@@ -131,13 +136,17 @@ class AutoForecaster(Forecaster):
         m = self._season(y[:start], c)
         tested = self._tests(y[:start], m, c)
         ranked = self._linear(y, start, m, tested, c)
-        members = self._members(ranked, c)
+        members = self._members(ranked, "cv" if cfg.combine == "cv" else "top", c)
         c["combined"] = [model.name for model in members]
         blend = Blend(members)
+        if cfg.combine == "auto":
+            first = self._members(ranked, "cv", c)
+            c["combined_h1"] = [model.name for model in first]
+            blend = Blend(members, Blend(first), 1)
         best_ar = self._best_ar(ranked)
         c["lags"], c["preprocess"] = best_ar.inner.tau, best_ar.describe()  # type: ignore[attr-defined]
         short, steps = self._neural(y, start, best_ar, blend, c)
-        chosen = Blend(members, short, steps)
+        chosen = Blend(members, short, steps) if short is not None else blend
         err = _errors(chosen, y, np.arange(max(start, chosen.min_history), len(y)), cfg.horizon)
         self.residuals = [[float(e) for e in col[np.isfinite(col)]] for col in err.T]
         c["valid_rmse"] = round(valid_rmse(chosen, y, start, cfg.horizon), 6)
@@ -200,8 +209,8 @@ class AutoForecaster(Forecaster):
             return {"ets": ETS("auto", "auto", m), "arima": ARIMA("aic", d, tested[0].D, m or 1)}
 
         out |= classical()
-        if np.all(part > 0):
-            lam = guerrero(part, m or 1)
+        lam = guerrero(part, m or 1) if np.all(part > 0) else 1.0
+        if lam < 1:  # lam = 1 is the identity up to a shift: the same candidates again
             out |= {f"box-cox({lam:g}) {k}": BoxCox(v, lam, m or 1)
                     for k, v in classical().items()}
         return out
@@ -231,11 +240,11 @@ class AutoForecaster(Forecaster):
         ranked = sorted(scored.values(), key=lambda sm: sm[0])
         return [sm for sm in ranked if np.isfinite(sm[0])] or ranked[:1]
 
-    def _members(self, ranked: list[tuple[float, Forecaster]],
+    def _members(self, ranked: list[tuple[float, Forecaster]], rule: str,
                  c: dict[str, Any]) -> list[Forecaster]:
-        """The COMBINE best candidates (combine="top"), or the k <= MAX_COMBINE best whose mean
-        has the lowest rolling-origin validation RMSE (combine="cv")."""
-        if self.config.combine == "top":
+        """The COMBINE best candidates (rule "top"), or the k <= MAX_COMBINE best whose mean
+        has the lowest rolling-origin validation RMSE (rule "cv")."""
+        if rule == "top":
             return [model for _, model in ranked[:COMBINE]]
         errs = [self._cv[id(model)] for _, model in ranked[:MAX_COMBINE]]
         scores = [balanced_rmse(np.mean(errs[:k], axis=0)) for k in range(1, len(errs) + 1)]
