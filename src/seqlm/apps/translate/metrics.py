@@ -39,7 +39,7 @@ def corpus_scores(hypotheses: Sequence[str], references: Sequence[str],
     """BLEU and chrF of ``hypotheses`` against one reference each (same order, same length)."""
     try:
         import sacrebleu
-    except ImportError:  # pragma: no cover - sacrebleu is a dependency of the translate extra
+    except ImportError:  # pragma: no cover - a dependency of seqlm; an install may lack it
         raise ConfigError("BLEU and chrF need sacrebleu: pip install sacrebleu") from None
     if len(hypotheses) != len(references):
         raise DataError(f"{len(hypotheses)} translations for {len(references)} references")
