@@ -116,3 +116,18 @@ def test_auto_on_a_seasonal_trend_series(tmp_path: object) -> None:
     again, extra = load_model(path)
     assert extra == {"x": 1} and again.choices == auto.choices
     assert np.array_equal(again.predict_paths(y, o, 12), auto.predict_paths(y, o, 12))
+
+
+def test_the_neural_base_is_the_tests_preprocessing() -> None:
+    """The hybrid sits on the AR of the tests' preprocessing even when another AR validated
+    better (the nets are chosen on the validation span; the base is not chosen there too); with
+    no AR on that preprocessing, the best-ranked AR."""
+    from seqlm.series.models.hybrid import HybridAR
+    from seqlm.series.models.preprocessed import Preprocessed
+
+    detrended = Preprocessed(HybridAR(2), Differencing(), True)
+    seasonal = Preprocessed(HybridAR(2), Differencing(0, 1, 12), False)
+    ranked = [(1.0, detrended), (2.0, seasonal)]
+    auto = AutoForecaster()
+    assert auto._best_ar(ranked, (Differencing(0, 1, 12), False)) is seasonal
+    assert auto._best_ar(ranked, (Differencing(1, 0, 1), False)) is detrended

@@ -11,8 +11,9 @@
    ties within 5%; from step 2 on, the forecast is the equal-weight mean of the 6 best (weights
    or a number fitted on the same short span overfit it: the "forecast combination puzzle");
    step 1 is the mean of the k <= 6 best, k chosen on the same errors;
-5. a neural residual (Zhang's hybrid on the best AR, global or per-window normalisation, weight
-   alpha picked on validation) replaces the mean for the first steps where it is better;
+5. a neural residual (Zhang's hybrid on the AR of the tests' preprocessing, global or per-window
+   normalisation, weight alpha picked on validation) replaces the mean for the first steps
+   where it is better;
 6. prediction intervals from the validation residuals of each horizon;
 then the chosen pipeline is refitted on all the values. ``choices`` records every decision.
 """
@@ -143,7 +144,7 @@ class AutoForecaster(Forecaster):
             first = self._members(ranked, "cv", c)
             c["combined_h1"] = [model.name for model in first]
             blend = Blend(members, Blend(first), 1)
-        best_ar = self._best_ar(ranked)
+        best_ar = self._best_ar(ranked, tested)
         c["lags"], c["preprocess"] = best_ar.inner.tau, best_ar.describe()  # type: ignore[attr-defined]
         short, steps = self._neural(y, start, best_ar, blend, c)
         chosen = Blend(members, short, steps) if short is not None else blend
@@ -252,14 +253,20 @@ class AutoForecaster(Forecaster):
         k = int(np.argmin(scores)) + 1
         return [model for _, model in ranked[:k]]
 
-    def _best_ar(self, ranked: list[tuple[float, Forecaster]]) -> Preprocessed:
-        """The best-ranked recursive linear AR (the base of the neural hybrid)."""
+    def _best_ar(self, ranked: list[tuple[float, Forecaster]],
+                 tested: tuple[Differencing, bool]) -> Preprocessed:
+        """The base of the neural hybrid: the recursive linear AR on the tests' preprocessing
+        (else the best-ranked one). The nets are chosen on the validation span; a base chosen
+        there too would be picked twice on the same values (on El Nino a detrended base ranked
+        first, and the hybrid built on it forecast the test span 1.4x worse than the blend)."""
         ars = [mm for _, mm in ranked if isinstance(mm, Preprocessed)
                and isinstance(mm.inner, HybridAR)]
         if not ars:
             raise DataError("auto: no linear AR candidate could be fitted")
-        best = ars[0]
-        return best
+        diff, detrend = tested
+        same = [mm for mm in ars if mm.detrend == detrend
+                and mm.diff.describe() == diff.describe()]
+        return (same or ars)[0]
 
     def _max_lags(self, part: np.ndarray, diff: Differencing, m: int | None) -> int:
         want = self.config.max_lags or max(12, 2 * (m or 0) + 1)
