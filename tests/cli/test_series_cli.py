@@ -177,6 +177,34 @@ def test_forecast_past_the_end_is_dated(capsys: pytest.CaptureFixture[str], tmp_
         assert "season: 12" in printed and "preprocess:" in printed and "lags:" in printed
 
 
+def test_fit_on_every_value_then_predict_past_the_end(capsys: pytest.CaptureFixture[str],
+                                                       tmp_path: Path) -> None:
+    """`fit --test 0` trains on the whole series (no test error to report); the saved model
+    forecasts past the last value with `predict --mode free --horizon N` (the default start is
+    then the end), dated; one-step at the end, or free without --horizon, is one clear line."""
+    import numpy as np
+
+    from seqlm.series.models import LinearAR
+
+    data = monthly_csv(tmp_path)
+    saved = tmp_path / "m.pt"
+    rc, out, err = run(["series", "fit", str(data), "--model", "ar", "--tau", "3", "--test", "0",
+                        "--out", str(saved)], capsys)
+    assert rc == 0 and "fitted on 72 values, no test span" in out, err
+    rc, out, err = run(["series", "predict", str(saved), "--mode", "free", "--horizon", "2"],
+                       capsys)
+    lines = out.strip().splitlines()
+    assert rc == 0 and len(lines) == 3, err
+    assert lines[1].startswith("72,2006-01-01,free,,") and lines[2].startswith("73,2006-02-01")
+    y = np.array([float(r.split(",")[1]) for r in data.read_text().split()])
+    expect = LinearAR(3).fit(y).predict(2, y)  # the same model fitted by hand on all 72
+    assert np.allclose([float(ln.split(",")[-1]) for ln in lines[1:]], expect, rtol=1e-5)
+    rc, _, err = run(["series", "predict", str(saved)], capsys)
+    assert_one_line_error(rc, err, "--mode free --horizon N")
+    rc, _, err = run(["series", "predict", str(saved), "--mode", "free"], capsys)
+    assert_one_line_error(rc, err, "give --horizon")
+
+
 def test_evaluate_horizon_json_matches_a_hand_computation(capsys: pytest.CaptureFixture[str],
                                                           tmp_path: Path) -> None:
     import json

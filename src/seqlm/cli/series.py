@@ -33,7 +33,8 @@ HORIZON = typer.Option(12, "--horizon", min=1, max=100_000,
                        help="Steps ahead auto validates (and forecast predicts).")
 MAX_LAGS = typer.Option(None, "--max-lags", min=1, max=1000,
                         help="Largest lag order AIC may choose (default: max(12, 2*season+1)).")
-TEST = typer.Option("0.2", "--test", help="Test span: a fraction (0.2) or a count (the book: 396).")
+TEST = typer.Option("0.2", "--test", help="Test span: a fraction (0.2) or a count (the book: "
+                    "396); 0 in fit: train on every value.")
 VALID = typer.Option("0", "--valid", help="Validation span before the test span (early stop).")
 TAU = typer.Option("4", "--tau", help="Lags tau of ar/mlp ('aic': the order AIC picks).")
 SEED = typer.Option(0, "--seed", help="Random seed: the same seed gives the same numbers.")
@@ -77,10 +78,10 @@ def _load(spec: dict[str, Any]) -> Any:
                        spec["season"], seed=spec["seed"])
 
 
-def _split(n: int, tau: int, test: str, valid: str) -> Any:
+def _split(n: int, tau: int, test: str, valid: str, empty_test: bool = False) -> Any:
     from seqlm.series.windows import split_series
 
-    return split_series(n, tau, _span(test, "--test"), _span(valid, "--valid"))
+    return split_series(n, tau, _span(test, "--test"), _span(valid, "--valid"), empty_test)
 
 
 def _models(names: str, tau: str, season: int | None, hidden: int, cell: str, epochs: int | None,
@@ -183,7 +184,7 @@ def fit_model(a: SimpleNamespace) -> None:
     spec = _data_spec(a.data, a.column, a.time_column, a.fill, a.season, a.seed)
     series = _load(spec)
     y = series.values
-    split = _split(len(y), _min_tau(a.tau), a.test, a.valid)
+    split = _split(len(y), _min_tau(a.tau), a.test, a.valid, empty_test=True)
     m = _one(_models(a.model, a.tau, a.season or series.season, a.hidden, a.cell, a.epochs, a.lr,
                      a.clip, a.seed, a.device, a.progress, a.seq_len, a.burn_in,
                      horizon=a.horizon, max_lags=a.max_lags, difference=a.difference,
@@ -204,9 +205,13 @@ def fit_model(a: SimpleNamespace) -> None:
                         f"({type(exc).__name__}: {first_line(exc)})") from None
     _print_choices(m)
     start = max(m.min_history, split.test_start)
-    test_mse = float(np.mean((one_step(m, y, start) - y[start:]) ** 2))
-    msg = (f"{m.name}: fitted on {split.train_end} values, 1-step test MSE {test_mse:.4g} "
-           f"({len(y) - start} targets)")
+    if start < len(y):
+        test_mse = float(np.mean((one_step(m, y, start) - y[start:]) ** 2))
+        msg = (f"{m.name}: fitted on {split.train_end} values, 1-step test MSE {test_mse:.4g} "
+               f"({len(y) - start} targets)")
+    else:
+        msg = (f"{m.name}: fitted on {split.train_end} values, no test span (--test 0: "
+               f"`series forecast` or `series predict` continue from the last value)")
     if a.refit:
         m.fit(y)
         msg += f"; refitted on all {len(y)} values"

@@ -44,8 +44,16 @@ def predict_rows(model: Forecaster, y: np.ndarray, mode: str, start: int,
                  interval: float | None = None) -> list[Row]:
     """Rows of one-step, free-running (``horizon`` steps, default to the end) or k-step
     predictions from ``start``; with ``interval``, residual quantiles calibrated before start."""
-    if not model.min_history <= start < len(y):
-        raise DataError(f"--start must lie in [{model.min_history}, {len(y) - 1}], got {start}")
+    last = len(y) if mode == "free" else len(y) - 1  # free-running may start past the end
+    if start == len(y) and mode != "free":
+        raise DataError(f"--start {start} is the end of the series: nothing to compare in "
+                        f"{mode} mode (to forecast past the end: --mode free --horizon N, or "
+                        f"`seqlm series forecast`)")
+    if not model.min_history <= start <= last:
+        raise DataError(f"--start must lie in [{model.min_history}, {last}], got {start}")
+    if start == len(y) and horizon is None:
+        raise ConfigError(f"--start {start} is the end of the series: give --horizon, the "
+                          f"number of values to forecast past it")
     raw: list[tuple[int, int | str, float]]
     if mode == "one-step":
         raw = [(start + i, 1, p) for i, p in enumerate(one_step(model, y, start))]

@@ -56,16 +56,18 @@ def _count(part: float | int, n: int, what: str) -> int:
     return int(part)
 
 
-def split_series(n: int, tau: int, test: float | int = 0.2, valid: float | int = 0) -> Split:
+def split_series(n: int, tau: int, test: float | int = 0.2, valid: float | int = 0,
+                 empty_test: bool = False) -> Split:
     """The last ``test`` values are the test span, the ``valid`` values before it validation.
 
     A float is a fraction of the series, an int a number of values. The training part must
-    hold at least tau + 1 values (one window) and the test span at least one value.
+    hold at least tau + 1 values (one window) and the test span at least one value, unless
+    ``empty_test`` (fitting for forecasting: every value trains or validates).
     """
     check_tau(tau)
     n_test, n_valid = _count(test, n, "test"), _count(valid, n, "valid")
     train_end = n - n_test - n_valid
-    if n_test < 1:
+    if n_test < 1 and not empty_test:
         raise ConfigError(f"the test span is empty (test={test} of {n} values)")
     if train_end < tau + 1:
         raise DataError(f"series of length {n} leaves {train_end} training values; "
