@@ -205,6 +205,19 @@ def test_fit_on_every_value_then_predict_past_the_end(capsys: pytest.CaptureFixt
     assert_one_line_error(rc, err, "give --horizon")
 
 
+def test_fit_with_a_fixed_seasonal_profile(capsys: pytest.CaptureFixture[str],
+                                           tmp_path: Path) -> None:
+    """--seasonal-profile wraps any model (trend + profile removed, added back); it needs a
+    season: one line when there is none."""
+    data = monthly_csv(tmp_path, header=True)
+    rc, out, err = run(["series", "fit", str(data), "--model", "ar", "--tau", "2",
+                        "--seasonal-profile", "--out", str(tmp_path / "m.pt")], capsys)
+    assert rc == 0 and "linear-ar(2)[detrended + season 12, d=0]" in out, err
+    rc, _, err = run(["series", "fit", "synthetic", "--model", "ar", "--seasonal-profile",
+                      "--out", str(tmp_path / "s.pt")], capsys)
+    assert_one_line_error(rc, err, "--seasonal-profile needs a season")
+
+
 def test_evaluate_horizon_json_matches_a_hand_computation(capsys: pytest.CaptureFixture[str],
                                                           tmp_path: Path) -> None:
     import json

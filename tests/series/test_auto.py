@@ -75,6 +75,32 @@ def test_differencing_is_undone_exactly(d: int, D: int) -> None:
     assert np.allclose(back, np.stack([y[o:o + 10] for o in origins]))
 
 
+def test_trend_and_fixed_season_are_least_squares_and_undone(tmp_path: object) -> None:
+    """The profile equals a hand regression on one dummy per phase (no intercept) plus t; an AR
+    on the remainder forecasts y with the trend and the profile added back; saved and loaded."""
+    from seqlm.series.models.preprocessed import Preprocessed
+    from seqlm.series.transform import LinearTrend
+
+    rng = np.random.default_rng(4)
+    t = np.arange(90)
+    y = 5 + 0.3 * t + np.array([2.0, -1.0, 0.5, -1.5])[t % 4] + rng.normal(0, 0.2, 90)
+    fit = LinearTrend.fit(y, 4)
+    X = np.column_stack([(t % 4 == k).astype(float) for k in range(4)] + [t])
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]  # phase means (with the level) and the slope
+    assert fit.b == pytest.approx(beta[4])
+    assert np.allclose(fit.a + np.array(fit.season), beta[:4]) and abs(sum(fit.season)) < 1e-9
+    model = Preprocessed(LinearAR(1), Differencing(), True, 4).fit(y[:80])
+    u = LinearTrend.fit(y[:80], 4)
+    inner = LinearAR(1).fit(u.remove(y[:80]))
+    expect = inner.predict(6, u.remove(y[:80])) + u.at(np.arange(80, 86))
+    assert np.allclose(model.predict(6, y[:80]), expect)
+    assert model.describe() == "detrended + season 4, d=0"
+    path = tmp_path / "p.pt"  # type: ignore[operator]
+    save_model(model, path)
+    again, _ = load_model(path)
+    assert np.array_equal(again.predict_paths(y, [80, 85], 5), model.predict_paths(y, [80, 85], 5))
+
+
 def test_direct_ar_is_least_squares_per_horizon() -> None:
     y = load_dataset("sunspots").values[:250]
     m = DirectAR(3, horizon=4).fit(y)

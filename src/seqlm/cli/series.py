@@ -140,6 +140,9 @@ PREPROCESS = {
                             "training values (added back at prediction)."),
     "window_norm": typer.Option(False, "--window-norm", help="mlp: normalise each window by "
                                 "its own mean and spread (RevIN-style)."),
+    "seasonal_profile": typer.Option(False, "--seasonal-profile", help="Remove a linear trend "
+                                     "and a fixed seasonal profile of --season values, fitted "
+                                     "on the training values (added back at prediction)."),
 }
 
 
@@ -167,6 +170,7 @@ def fit_cmd(
     difference: int = PREPROCESS["difference"],
     seasonal_difference: int = PREPROCESS["seasonal_difference"],
     detrend: bool = PREPROCESS["detrend"], window_norm: bool = PREPROCESS["window_norm"],
+    seasonal_profile: bool = PREPROCESS["seasonal_profile"],
     config: Path = ConfigOption,
 ) -> None:
     """Fit one model on the training part of a chronological split and save it."""
@@ -189,7 +193,7 @@ def fit_model(a: SimpleNamespace) -> None:
                      a.clip, a.seed, a.device, a.progress, a.seq_len, a.burn_in,
                      horizon=a.horizon, max_lags=a.max_lags, difference=a.difference,
                      seasonal_difference=a.seasonal_difference, detrend=a.detrend,
-                     window_norm=a.window_norm))
+                     seasonal_profile=a.seasonal_profile, window_norm=a.window_norm))
     neural = getattr(type(m), "kind", "") in ("mlp", "latent")
     if (a.run_dir is not None or a.resume is not None) and not neural:
         raise ConfigError("--run-dir and --resume apply to the neural models (mlp, latent) "

@@ -46,10 +46,11 @@ def build_model(name: str, tau: int | str = 4, season: int | None = None,
                 max_lags: int | None = None, seq_len: int = 64, burn_in: int = 16,
                 horizon: int = 12, difference: int = 0, seasonal_difference: int = 0,
                 detrend: bool = False, window_norm: bool = False,
-                **settings: Any) -> Forecaster:
+                seasonal_profile: bool = False, **settings: Any) -> Forecaster:
     """A fresh forecaster by registered name (old spellings accepted): auto, naive,
     seasonal_naive, linear_ar (tau or 'aic'), mlp (tau or 'aic'), latent; the preprocessing
-    options (differences, detrending) wrap any of them (auto chooses its own)."""
+    options (differences, detrending, a fixed seasonal profile) wrap any of them (auto
+    chooses its own)."""
     kind = canonical(name)
     if kind in PARTS:
         raise ConfigError(f"{kind!r} is a part of auto, not a model to fit by name; choose "
@@ -71,11 +72,12 @@ def build_model(name: str, tau: int | str = 4, season: int | None = None,
                 "mlp_hidden": mlp_hidden, "max_lags": max_lags, "seq_len": seq_len,
                 "burn_in": burn_in, "horizon": horizon, "window_norm": window_norm, **settings}
         model = cls.from_options(opts) if hasattr(cls, "from_options") else cls()
-    if difference or seasonal_difference or detrend:
-        if seasonal_difference and not season:
-            raise ConfigError("--seasonal-difference needs a season (--season)")
+    if difference or seasonal_difference or detrend or seasonal_profile:
+        if (seasonal_difference or seasonal_profile) and not season:
+            flag = "seasonal-difference" if seasonal_difference else "seasonal-profile"
+            raise ConfigError(f"--{flag} needs a season (--season)")
         return Preprocessed(model, Differencing(difference, seasonal_difference, season or 1),
-                            detrend)
+                            detrend or seasonal_profile, season if seasonal_profile else 1)
     return model
 
 

@@ -69,19 +69,39 @@ class Differencing:
 
 @dataclass(frozen=True)
 class LinearTrend:
-    """y_t = a + b t + u_t with t the index in the series; fitted by least squares, added back."""
+    """y_t = a + b t + s_(t mod m) + u_t with t the index in the series, s a fixed seasonal
+    profile summing to zero (empty: no season); fitted by least squares, added back.
+
+    The profile is deterministic seasonality (the same shape every year), where a seasonal
+    difference assumes a stochastic one (a shape that wanders).
+    """
 
     a: float = 0.0
     b: float = 0.0
+    season: tuple[float, ...] = ()
 
     @classmethod
-    def fit(cls, y: np.ndarray) -> LinearTrend:
+    def fit(cls, y: np.ndarray, m: int = 1) -> LinearTrend:
+        """Least squares on 1, t and m - 1 sum-to-zero seasonal contrasts (m = 1: a line)."""
+        y = np.asarray(y, dtype=np.float64)
         t = np.arange(len(y), dtype=np.float64)
-        b, a = np.polyfit(t, np.asarray(y, dtype=np.float64), 1)
-        return cls(float(a), float(b))
+        if m < 2:
+            b, a = np.polyfit(t, y, 1)
+            return cls(float(a), float(b))
+        phase = np.arange(len(y)) % m
+        contrasts = (phase[:, None] == np.arange(m - 1)).astype(np.float64)
+        contrasts[phase == m - 1] = -1.0  # s_(m-1) = -(s_0 + ... + s_(m-2))
+        X = np.column_stack([np.ones(len(y)), t, contrasts])
+        coef = np.linalg.lstsq(X, y, rcond=None)[0]
+        s = np.r_[coef[2:], -coef[2:].sum()]
+        return cls(float(coef[0]), float(coef[1]), tuple(float(v) for v in s))
 
     def at(self, t: np.ndarray) -> np.ndarray:
-        return self.a + self.b * np.asarray(t, dtype=np.float64)
+        t = np.asarray(t)
+        out = self.a + self.b * t.astype(np.float64)
+        if self.season:
+            out = out + np.asarray(self.season)[t % len(self.season)]
+        return out
 
     def remove(self, y: np.ndarray) -> np.ndarray:
         return np.asarray(y, dtype=np.float64) - self.at(np.arange(len(y)))

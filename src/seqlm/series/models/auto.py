@@ -3,9 +3,10 @@
 1. season m: given (or from the time index's frequency), else the ACF peak (stattests);
 2. level/trend/season: KPSS decides d (or detrending when the trend test passes), the seasonal
    strength F_S >= 0.64 decides D;
-3. candidates: linear AR (lags by AIC up to max(12, 2m + 1)) on every preprocessing, recursive
-   and direct; ETS (form by AICc); seasonal ARIMA (orders by AIC, d and D from step 2); ETS and
-   ARIMA again on the Box-Cox scale (lambda by Guerrero) when the values are positive;
+3. candidates: linear AR (lags by AIC up to max(12, 2m + 1)) on every preprocessing (and on
+   the values less a fitted trend and fixed seasonal profile), recursive and direct; ETS (form
+   by AICc); seasonal ARIMA (orders by AIC, d and D from step 2); ETS and ARIMA again on the
+   Box-Cox scale (lambda by Guerrero) when the values are positive;
 4. each candidate scored by rolling-origin validation over the last ``valid`` share, cut into
    ``folds`` refits (every horizon h = 1..H weighted alike); the tests' AR preprocessing wins
    ties within 5%; from step 2 on, the forecast is the equal-weight mean of the 6 best (weights
@@ -89,8 +90,9 @@ def valid_rmse(model: Forecaster, y: np.ndarray, start: int, horizon: int) -> fl
     return rmse(_errors(model, y, origins, horizon)) if len(origins) else float("inf")
 
 
-def _key(diff: Differencing, detrend: bool) -> str:
-    return ("detrend, " if detrend else "") + diff.describe()
+def _key(diff: Differencing, detrend: bool, season: int = 1) -> str:
+    fixed = f"detrend + season {season}, " if season > 1 else "detrend, "
+    return (fixed if detrend else "") + diff.describe()
 
 
 @register("auto", config=AutoConfig)
@@ -192,16 +194,18 @@ class AutoForecaster(Forecaster):
         """Unfitted candidates: linear AR(AIC) on every preprocessing (direct too on the tests'
         one), ETS (form by AICc), seasonal ARIMA (orders by AIC, d and D from the tests), and
         the last two on the Box-Cox scale (lambda by Guerrero) when every value is positive."""
-        cands = [tested] + [(Differencing(d, D, m or 1), False) for d in (0, 1)
-                            for D in ((0, 1) if m else (0,))] + [(Differencing(), True)]
+        cands = [(*tested, 1)] + [(Differencing(d, D, m or 1), False, 1) for d in (0, 1)
+                                  for D in ((0, 1) if m else (0,))] + [(Differencing(), True, 1)]
+        if m:  # a fixed seasonal profile beside the seasonal differences (a stochastic one)
+            cands.append((Differencing(), True, m))
         strategies = ("recursive", "direct") if self.config.strategy == "auto" else (
             self.config.strategy,)
         out: dict[str, Forecaster] = {}
-        for i, (diff, det) in enumerate(cands):
+        for i, (diff, det, season) in enumerate(cands):
             for strategy in strategies if i == 0 else strategies[:1]:
-                key = _key(diff, det) + ("" if strategy == "recursive" else ", direct")
+                key = _key(diff, det, season) + ("" if strategy == "recursive" else ", direct")
                 out.setdefault(key, self._build(diff, det, strategy,
-                                                self._max_lags(part, diff, m)))
+                                                self._max_lags(part, diff, m), season))
         if not self.config.classical:
             return out
         d = max(tested[0].d, int(tested[1]))
@@ -264,7 +268,7 @@ class AutoForecaster(Forecaster):
         if not ars:
             raise DataError("auto: no linear AR candidate could be fitted")
         diff, detrend = tested
-        same = [mm for mm in ars if mm.detrend == detrend
+        same = [mm for mm in ars if mm.detrend == detrend and mm.season == 1
                 and mm.diff.describe() == diff.describe()]
         return (same or ars)[0]
 
@@ -314,13 +318,13 @@ class AutoForecaster(Forecaster):
         return chosen, steps
 
     def _build(self, diff: Differencing, detrend: bool, strategy: str,
-               max_lags: int) -> Preprocessed:
+               max_lags: int, season: int = 1) -> Preprocessed:
         """Linear AR with the order by AIC, recursive or direct, on this preprocessing."""
         if strategy == "direct":
             inner: Forecaster = DirectAR("aic", self.config.horizon, max_lags)
         else:
             inner = HybridAR("aic", max_lags, norm=None)
-        return Preprocessed(inner, diff, detrend)
+        return Preprocessed(inner, diff, detrend, season)
 
     def interval(self, level: float, horizon: int) -> np.ndarray:
         """(horizon, 2) lower/upper offsets: validation residual quantiles per h (beyond the
