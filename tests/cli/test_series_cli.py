@@ -218,6 +218,20 @@ def test_fit_with_a_fixed_seasonal_profile(capsys: pytest.CaptureFixture[str],
     assert_one_line_error(rc, err, "--seasonal-profile needs a season")
 
 
+def test_strategy_direct_per_model(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """--strategy direct: a head of --horizon outputs (mlp), one fit per step (ar); refused in
+    one line for a model that has no direct form."""
+    rc, out, err = run(["series", "fit", "synthetic", "--model", "mlp", "--strategy", "direct",
+                        "--horizon", "3", "--out", str(tmp_path / "m.pt"), *FAST], capsys)
+    assert rc == 0 and "mlp(4-10-3 direct)" in out, err
+    rc, out, err = run(["series", "fit", "synthetic", "--model", "ar", "--strategy", "direct",
+                        "--horizon", "3", "--out", str(tmp_path / "a.pt")], capsys)
+    assert rc == 0 and "direct-ar(4, H=3)" in out, err
+    rc, _, err = run(["series", "fit", "synthetic", "--model", "latent", "--strategy", "direct",
+                      "--out", str(tmp_path / "l.pt"), *FAST], capsys)
+    assert_one_line_error(rc, err, "--strategy direct applies to auto, linear_ar and mlp")
+
+
 def test_evaluate_horizon_json_matches_a_hand_computation(capsys: pytest.CaptureFixture[str],
                                                           tmp_path: Path) -> None:
     import json

@@ -31,6 +31,9 @@ SEASON = typer.Option(None, "--season", min=1, max=MAX_SEASON,
                       help="Season length (default: from the dates or detected by auto).")
 HORIZON = typer.Option(12, "--horizon", min=1, max=100_000,
                        help="Steps ahead auto validates (and forecast predicts).")
+STRATEGY = typer.Option("auto", "--strategy", help="Multi-step: recursive (feed forecasts "
+                        "back) or direct (ar: one fit per step; mlp: a head of --horizon "
+                        "outputs); auto: auto validates both, the others are recursive.")
 MAX_LAGS = typer.Option(None, "--max-lags", min=1, max=1000,
                         help="Largest lag order AIC may choose (default: max(12, 2*season+1)).")
 TEST = typer.Option("0.2", "--test", help="Test span: a fraction (0.2) or a count (the book: "
@@ -156,7 +159,7 @@ def fit_cmd(
     tau: str = TAU, test: str = TEST, valid: str = VALID,
     column: str = COLUMN, time_column: str = TIME_COLUMN,
     fill: str = FILL, season: int = SEASON, horizon: int = HORIZON, max_lags: int = MAX_LAGS,
-    hidden: int = HIDDEN, cell: str = CELL,
+    strategy: str = STRATEGY, hidden: int = HIDDEN, cell: str = CELL,
     seq_len: int = SEQ_LEN, burn_in: int = BURN_IN, epochs: int = EPOCHS, lr: float = LR,
     clip: float = CLIP, seed: int = SEED,
     device: str = DEVICE, threads: int = THREADS,
@@ -193,7 +196,8 @@ def fit_model(a: SimpleNamespace) -> None:
                      a.clip, a.seed, a.device, a.progress, a.seq_len, a.burn_in,
                      horizon=a.horizon, max_lags=a.max_lags, difference=a.difference,
                      seasonal_difference=a.seasonal_difference, detrend=a.detrend,
-                     seasonal_profile=a.seasonal_profile, window_norm=a.window_norm))
+                     seasonal_profile=a.seasonal_profile, window_norm=a.window_norm,
+                     strategy=a.strategy))
     neural = getattr(type(m), "kind", "") in ("mlp", "latent")
     if (a.run_dir is not None or a.resume is not None) and not neural:
         raise ConfigError("--run-dir and --resume apply to the neural models (mlp, latent) "
@@ -240,7 +244,8 @@ def forecast_cmd(
     out: Path = typer.Option(None, "--out", help="Write the forecast as CSV here."),
     save: Path = typer.Option(None, "--save", help="Also save the fitted model here."),
     tau: str = TAU, column: str = COLUMN, time_column: str = TIME_COLUMN, fill: str = FILL,
-    season: int = SEASON, max_lags: int = MAX_LAGS, hidden: int = HIDDEN, cell: str = CELL,
+    season: int = SEASON, max_lags: int = MAX_LAGS, strategy: str = STRATEGY,
+    hidden: int = HIDDEN, cell: str = CELL,
     seq_len: int = SEQ_LEN, burn_in: int = BURN_IN, epochs: int = EPOCHS, lr: float = LR,
     clip: float = CLIP, seed: int = SEED, device: str = DEVICE, threads: int = THREADS,
 ) -> None:
@@ -256,7 +261,8 @@ def forecast_cmd(
     spec = _data_spec(data, column, time_column, fill, season, seed)
     series = _load(spec)
     m = _one(_models(model, tau, season or series.season, hidden, cell, epochs, lr, clip, seed,
-                     device, False, seq_len, burn_in, horizon=horizon, max_lags=max_lags))
+                     device, False, seq_len, burn_in, horizon=horizon, max_lags=max_lags,
+                     strategy=strategy))
     m.fit(series.values)
     _print_choices(m)
     fc = forecast(m, series, horizon, interval)
@@ -324,7 +330,7 @@ def evaluate_cmd(
     json_out: bool = typer.Option(False, "--json", help="Print one JSON object."),
     tau: str = TAU, test: str = TEST, valid: str = VALID,
     column: str = COLUMN, time_column: str = TIME_COLUMN, fill: str = FILL, season: int = SEASON,
-    max_lags: int = MAX_LAGS,
+    max_lags: int = MAX_LAGS, strategy: str = STRATEGY,
     hidden: int = HIDDEN, cell: str = CELL, seq_len: int = SEQ_LEN, burn_in: int = BURN_IN,
     epochs: int = EPOCHS, lr: float = LR,
     clip: float = CLIP, seed: int = SEED, device: str = DEVICE, threads: int = THREADS,
@@ -351,7 +357,7 @@ def evaluate_cmd(
     split = _split(len(y), _min_tau(tau), test, valid)
     ms = _models(models, tau, season or series.season, hidden, cell, epochs, lr, clip, seed,
                  device, progress and not json_out, seq_len, burn_in, horizon=horizon or 12,
-                 max_lags=max_lags)
+                 max_lags=max_lags, strategy=strategy)
     head = (f"{series.name}: {len(y)} values, train {split.train_end}, "
             f"test {split.test_len}")
     if horizon is not None:

@@ -11,6 +11,7 @@ from seqlm.series.datasets import DATASETS, load_dataset
 from seqlm.series.models import (
     AutoConfig,
     AutoForecaster,
+    DirectAR,
     Forecaster,
     LinearAR,
     NaiveForecaster,
@@ -46,17 +47,24 @@ def build_model(name: str, tau: int | str = 4, season: int | None = None,
                 max_lags: int | None = None, seq_len: int = 64, burn_in: int = 16,
                 horizon: int = 12, difference: int = 0, seasonal_difference: int = 0,
                 detrend: bool = False, window_norm: bool = False,
-                seasonal_profile: bool = False, **settings: Any) -> Forecaster:
+                seasonal_profile: bool = False, strategy: str = "auto",
+                **settings: Any) -> Forecaster:
     """A fresh forecaster by registered name (old spellings accepted): auto, naive,
     seasonal_naive, linear_ar (tau or 'aic'), mlp (tau or 'aic'), latent; the preprocessing
     options (differences, detrending, a fixed seasonal profile) wrap any of them (auto
-    chooses its own)."""
+    chooses its own). ``strategy`` "direct": one AR per horizon (linear_ar) or a multi-output
+    head (mlp) over ``horizon`` steps; "auto": auto validates both, the others are recursive."""
     kind = canonical(name)
+    if strategy not in ("auto", "recursive", "direct"):
+        raise ConfigError(f"--strategy must be auto, recursive or direct, got {strategy!r}")
+    if strategy == "direct" and kind not in ("auto", "linear_ar", "mlp"):
+        raise ConfigError(f"--strategy direct applies to auto, linear_ar and mlp, not {kind}")
     if kind in PARTS:
         raise ConfigError(f"{kind!r} is a part of auto, not a model to fit by name; choose "
                           f"from {', '.join(MODELS)}")
     if kind == "auto":
         return AutoForecaster(AutoConfig(horizon=horizon, season=season, max_lags=max_lags,
+                                         strategy=strategy,
                                          seed=int(settings.get("seed") or 0)))
     if kind == "naive":
         model: Forecaster = NaiveForecaster()
@@ -64,13 +72,16 @@ def build_model(name: str, tau: int | str = 4, season: int | None = None,
         if season is None:
             raise ConfigError("seasonal_naive needs a season length (--season)")
         model = SeasonalNaiveForecaster(season)
+    elif kind == "linear_ar" and strategy == "direct":
+        model = DirectAR(tau, horizon, max_lags or 20)
     elif kind == "linear_ar":
         model = LinearAR(tau, max_lags=max_lags or 20)
     else:  # a model registered elsewhere (mlp and latent: seqlm.apps.forecast), from its options
         cls = SERIES[kind]
         opts = {"tau": tau, "season": season, "hidden": hidden, "cell": cell,
                 "mlp_hidden": mlp_hidden, "max_lags": max_lags, "seq_len": seq_len,
-                "burn_in": burn_in, "horizon": horizon, "window_norm": window_norm, **settings}
+                "burn_in": burn_in, "horizon": horizon, "window_norm": window_norm,
+                "strategy": strategy, **settings}
         model = cls.from_options(opts) if hasattr(cls, "from_options") else cls()
     if difference or seasonal_difference or detrend or seasonal_profile:
         if (seasonal_difference or seasonal_profile) and not season:

@@ -29,6 +29,17 @@ def make_windows(x: np.ndarray, tau: int) -> tuple[np.ndarray, np.ndarray]:
     return feats, x[tau:].copy()
 
 
+def make_direct_windows(x: np.ndarray, tau: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Features (n-tau-steps+1, tau) with row i = x[i:i+tau]; labels (same, steps) with row i =
+    x[i+tau:i+tau+steps] (the direct strategy's targets: every step from one window)."""
+    check_tau(tau)
+    if len(x) < tau + steps:
+        raise DataError(f"series of length {len(x)} is too short for tau={tau} and {steps} "
+                        f"steps: need at least {tau + steps} values")
+    win = np.lib.stride_tricks.sliding_window_view(x, tau + steps)
+    return win[:, :tau].copy(), win[:, tau:].copy()
+
+
 @dataclass(frozen=True)
 class Split:
     """Cut points: fit on x[:train_end], validate on targets [train_end, test_start), test after."""

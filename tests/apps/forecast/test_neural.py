@@ -188,3 +188,40 @@ def test_latent_validation_loss_is_the_context_one_step_error() -> None:
     assert out.count == 30
     assert float(out.loss_sum) / out.count == pytest.approx(np.mean((pred - z[200:230]) ** 2),
                                                             rel=1e-4)
+
+
+def test_direct_windows_by_hand() -> None:
+    from seqlm.series.windows import make_direct_windows
+
+    x = np.arange(10.0)
+    feats, labels = make_direct_windows(x, 3, 4)
+    assert feats.shape == (4, 3) and labels.shape == (4, 4)
+    for i in range(4):
+        assert np.array_equal(feats[i], x[i:i + 3]) and np.array_equal(labels[i], x[i + 3:i + 7])
+    with pytest.raises(DataError):
+        make_direct_windows(x[:6], 3, 4)
+
+
+def test_direct_head_without_hidden_layers_is_per_horizon_least_squares(
+        tmp_path: Path) -> None:
+    """With no hidden layer the head is linear: trained to convergence it is the direct AR
+    (one least-squares fit per step) on the same windows; beyond its steps it continues block
+    by block; saved and loaded."""
+    from seqlm.series.models import DirectAR
+
+    rng = np.random.default_rng(0)
+    y = np.zeros(400)
+    for t in range(2, 400):
+        y[t] = 0.6 * y[t - 1] - 0.3 * y[t - 2] + rng.normal()
+    net = AutoregressiveMLP(2, hidden=(), steps=3, epochs=400, lr=0.1, batch_size=1024,
+                            seed=0, device="cpu").fit(y[:360])  # full batch: converges
+    ols = DirectAR(2, horizon=3).fit(y[:360])
+    o = np.arange(360, 395)
+    assert np.allclose(net.predict_paths(y, o, 3), ols.predict_paths(y, o, 3), atol=1e-5)
+    paths = net.predict_paths(y, o, 5)  # steps 4, 5: the head again, from [step 2, step 3]
+    assert np.allclose(paths[:, 3:5], net.predict_block(paths[:, 1:3])[:, :2])
+    assert net.name == "mlp(2--3 direct)"
+    path = tmp_path / "direct.pt"
+    save_model(net, path)
+    again, _ = load_model(path)
+    assert again.steps == 3 and np.array_equal(again.predict_paths(y, o, 5), paths)

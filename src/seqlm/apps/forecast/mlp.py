@@ -11,7 +11,7 @@ import numpy as np
 import torch
 
 from seqlm.apps.forecast.settings import NeuralSettings, train_net
-from seqlm.errors import ConfigError, require_int
+from seqlm.errors import ConfigError, DataError, require_int
 from seqlm.series.data import as_values
 from seqlm.series.models.base import MarkovForecaster
 from seqlm.series.models.batches import WindowBatches
@@ -19,7 +19,7 @@ from seqlm.series.models.linear_ar import LinearAR
 from seqlm.series.models.nets import MarkovMLP
 from seqlm.series.models.registry import register
 from seqlm.series.scaling import Scaler
-from seqlm.series.windows import check_tau, make_windows
+from seqlm.series.windows import check_tau, make_direct_windows, make_windows
 from seqlm.train.tasks import RegressionTask
 
 
@@ -41,6 +41,7 @@ class MLPConfig:
     window_norm: bool = False
     linear_skip: bool = False
     max_lags: int = 20
+    steps: int = 1
     training: MLPTraining = field(default_factory=MLPTraining)
 
 
@@ -52,11 +53,19 @@ class AutoregressiveMLP(MarkovForecaster):
     with ``y_valid`` training stops early on the validation MSE. ``tau="aic"`` takes the lag
     order AIC picks for a linear AR (1..max_lags) on the training values; ``window_norm``
     normalises each window by its own mean and spread (RevIN-style) instead of globally.
+    ``steps`` > 1 is the direct strategy: a multi-output head predicts steps 1..steps from each
+    window (each output trained on its own target, so no error is fed back within a block);
+    longer horizons continue block by block.
     """
 
     def __init__(self, tau: int | str = 4, hidden: Sequence[int] = (10,),
                  settings: NeuralSettings | None = None, linear_skip: bool = False,
-                 window_norm: bool = False, max_lags: int = 20, **kwargs: Any) -> None:
+                 window_norm: bool = False, max_lags: int = 20, steps: int = 1,
+                 **kwargs: Any) -> None:
+        require_int("steps", steps)
+        if steps < 1:
+            raise ConfigError(f"steps must be >= 1, got {steps}")
+        self.steps = steps
         self.select = tau == "aic"
         self.tau = 1 if self.select else check_tau(tau)  # type: ignore[arg-type]
         self.window_norm, self.max_lags = bool(window_norm), max_lags
@@ -69,27 +78,30 @@ class AutoregressiveMLP(MarkovForecaster):
         self.net: MarkovMLP | None = None
         self.scaler: Scaler | None = None
         self.history: Any = None
-        self.name = f"mlp({self.tau}-{'-'.join(map(str, self.hidden))}-1" + (
-            "+linear)" if self.linear_skip else ")")
+        self.name = f"mlp({self.tau}-{'-'.join(map(str, self.hidden))}-{steps}" + (
+            "+linear" if self.linear_skip else "") + (" direct)" if steps > 1 else ")")
 
     @classmethod
     def from_config(cls, config: MLPConfig) -> AutoregressiveMLP:
         return cls(config.tau, config.hidden, config.training, config.linear_skip,
-                   config.window_norm, config.max_lags)
+                   config.window_norm, config.max_lags, config.steps)
 
     @classmethod
     def from_options(cls, opts: dict[str, Any]) -> AutoregressiveMLP:
         """From ``seqlm series fit``'s options: tau, mlp_hidden, window_norm, max_lags and the
-        training settings (an option left None takes this model's default)."""
+        training settings (an option left None takes this model's default); strategy "direct"
+        is a head of ``horizon`` outputs."""
         given = {k: v for k, v in opts.items() if v is not None}
+        steps = int(given.get("horizon") or 12) if given.get("strategy") == "direct" else 1
         return cls(given.get("tau", 4), given.get("mlp_hidden", (10,)),
                    MLPTraining.from_dict(given), window_norm=bool(given.get("window_norm")),
-                   max_lags=given.get("max_lags") or 20)
+                   max_lags=given.get("max_lags") or 20, steps=steps)
 
     @property
     def config(self) -> MLPConfig:
         return MLPConfig("aic" if self.select else self.tau, self.hidden, self.window_norm,
-                         self.linear_skip, self.max_lags, MLPTraining(**asdict(self.settings)))
+                         self.linear_skip, self.max_lags, self.steps,
+                         MLPTraining(**asdict(self.settings)))
 
     def fit(self, y_train: np.ndarray, y_valid: np.ndarray | None = None, *,
             out: str | Path | None = None, resume: str | Path | None = None) -> AutoregressiveMLP:
@@ -98,22 +110,31 @@ class AutoregressiveMLP(MarkovForecaster):
         if self.select:
             self.tau = LinearAR("aic", self.max_lags).fit(y).tau
             self.name = self.name.replace("mlp(1-", f"mlp({self.tau}-", 1)
-        feats, labels = make_windows(y, self.tau)
+        feats, labels = self._windows(y)
         self.scaler = Scaler.fit(y)
         s = self.settings
         torch.manual_seed(s.seed)
-        self.net = MarkovMLP(self.tau, self.hidden, self.linear_skip)
+        self.net = MarkovMLP(self.tau, self.hidden, self.linear_skip, self.steps)
         device = s.torch_device()
         train = WindowBatches(*self._scaled(feats, labels), s.batch_size, s.seed, device=device)
         valid = None
         if y_valid is not None and len(y_valid):
             full = np.concatenate([y, as_values(y_valid, "y_valid")])
-            vf, vl = make_windows(full, self.tau)
-            keep = slice(len(y) - self.tau, None)  # windows whose label is a validation value
+            if len(y_valid) < self.steps:
+                raise DataError(f"the validation part has {len(y_valid)} values, fewer than "
+                                f"the {self.steps} steps of the direct head")
+            vf, vl = self._windows(full)
+            keep = slice(len(y) - self.tau, None)  # first label a validation value
             valid = WindowBatches(*self._scaled(vf[keep], vl[keep]), 1024, s.seed,
                                   shuffle=False, device=device)
         self.history = train_net(self.net, RegressionTask(), train, valid, s, out, resume)
         return self
+
+    def _windows(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Training windows and their next value (or next ``steps`` values)."""
+        if self.steps == 1:
+            return make_windows(y, self.tau)
+        return make_direct_windows(y, self.tau, self.steps)
 
     def _norm(self, windows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per-window (RevIN-style) or global centre and scale of each window."""
@@ -126,6 +147,8 @@ class AutoregressiveMLP(MarkovForecaster):
 
     def _scaled(self, feats: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mu, s = self._norm(feats)
+        if labels.ndim == 2:
+            return (feats - mu[:, None]) / s[:, None], (labels - mu[:, None]) / s[:, None]
         return (feats - mu[:, None]) / s[:, None], (labels - mu) / s
 
     def _ready(self) -> tuple[MarkovMLP, Scaler]:
@@ -133,20 +156,39 @@ class AutoregressiveMLP(MarkovForecaster):
             raise ConfigError(f"{self.name} is not fitted; call fit first")
         return self.net, self.scaler
 
-    def predict_windows(self, windows: np.ndarray) -> np.ndarray:
+    def predict_block(self, windows: np.ndarray) -> np.ndarray:
+        """(m, steps) forecasts of the next ``steps`` values from each row of ``windows``."""
         net, _ = self._ready()
         dev = next(net.parameters()).device
         mu, s = self._norm(windows)
         with torch.no_grad():
             z = torch.as_tensor((windows - mu[:, None]) / s[:, None], dtype=torch.float32,
                                 device=dev)
-            out = net.eval()(z).double().cpu().numpy()
-        return out * s + mu
+            out = net.eval()(z).double().cpu().numpy().reshape(len(windows), self.steps)
+        return out * s[:, None] + mu[:, None]
+
+    def predict_windows(self, windows: np.ndarray) -> np.ndarray:
+        return self.predict_block(windows)[:, 0]
+
+    def _paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
+        """Recursive (steps = 1) or direct: a block of ``steps`` values per window, the next
+        block from the window that ends with the last one."""
+        if self.steps == 1:
+            return super()._paths(y, origins, horizon)
+        win = np.stack([y[o - self.tau:o] for o in origins]) if origins.size else np.zeros(
+            (0, self.tau))
+        out = np.empty((len(origins), horizon))
+        for j in range(0, horizon, self.steps):
+            k = min(self.steps, horizon - j)
+            out[:, j:j + k] = self.predict_block(win)[:, :k]
+            win = np.concatenate([win, out[:, j:j + k]], axis=1)[:, -self.tau:]
+        return out
 
     def meta(self) -> dict[str, Any]:
         _, scaler = self._ready()
         return {"kind": "mlp", "tau": self.tau, "hidden": list(self.hidden),
                 "linear_skip": self.linear_skip, "window_norm": self.window_norm,
+                "steps": self.steps,
                 "scaler": scaler.to_dict(), "settings": self.settings.to_dict()}
 
     def state_dict(self) -> dict[str, torch.Tensor]:
@@ -157,8 +199,8 @@ class AutoregressiveMLP(MarkovForecaster):
     def restore(cls, meta: dict[str, Any], state: dict[str, torch.Tensor]) -> AutoregressiveMLP:
         m = cls(int(meta["tau"]), [int(h) for h in meta["hidden"]],
                 NeuralSettings.from_dict(meta["settings"]), bool(meta.get("linear_skip")),
-                bool(meta.get("window_norm")))
+                bool(meta.get("window_norm")), steps=int(meta.get("steps", 1)))
         m.scaler = Scaler(**meta["scaler"])
-        m.net = MarkovMLP(m.tau, m.hidden, m.linear_skip)
+        m.net = MarkovMLP(m.tau, m.hidden, m.linear_skip, m.steps)
         m.net.load_state_dict(state)
         return m

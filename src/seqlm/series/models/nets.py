@@ -20,25 +20,30 @@ class MarkovMLP(nn.Module):
 
     ``linear_skip`` adds a linear AR term w^T x + b beside the MLP (a "highway", as in LSTNet):
     the net then only has to learn the non-linear correction to an AR(tau) model.
+    ``outputs`` > 1 is a multi-output head (the direct strategy): x_t, ..., x_(t+outputs-1)
+    from the same window, each trained on its own target.
     """
 
-    def __init__(self, tau: int, hidden: Sequence[int] = (10,), linear_skip: bool = False) -> None:
+    def __init__(self, tau: int, hidden: Sequence[int] = (10,), linear_skip: bool = False,
+                 outputs: int = 1) -> None:
         super().__init__()
-        self.skip = nn.Linear(tau, 1) if linear_skip else None
+        self.outputs = outputs
+        self.skip = nn.Linear(tau, outputs) if linear_skip else None
         layers: list[nn.Module] = []
         width = tau
         for h in hidden:
             layers += [nn.Linear(width, h), nn.ReLU()]
             width = h
-        layers.append(nn.Linear(width, 1))
+        layers.append(nn.Linear(width, outputs))
         self.net = nn.Sequential(*layers)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
-        """(batch, tau) windows -> (batch,) next values."""
+        """(batch, tau) windows -> (batch,) next values, or (batch, outputs) with a multi-output
+        head."""
         out = self.net(X)
         if self.skip is not None:
             out = out + self.skip(X)
-        return out.squeeze(-1)
+        return out.squeeze(-1) if self.outputs == 1 else out
 
 
 class LatentRNN(nn.Module):
