@@ -192,8 +192,9 @@ class AutoForecaster(Forecaster):
     def _candidates(self, part: np.ndarray, m: int | None,
                     tested: tuple[Differencing, bool]) -> dict[str, Forecaster]:
         """Unfitted candidates: linear AR(AIC) on every preprocessing (direct too on the tests'
-        one), ETS (form by AICc), seasonal ARIMA (orders by AIC, d and D from the tests), and
-        the last two on the Box-Cox scale (lambda by Guerrero) when every value is positive."""
+        one; with a season, also less a trend and a fixed seasonal profile), ETS (form by
+        AICc), seasonal ARIMA (orders by AIC, d and D from the tests), and the last two on the
+        Box-Cox scale (lambda by Guerrero) when the values are positive and lambda < 1."""
         cands = [(*tested, 1)] + [(Differencing(d, D, m or 1), False, 1) for d in (0, 1)
                                   for D in ((0, 1) if m else (0,))] + [(Differencing(), True, 1)]
         if m:  # a fixed seasonal profile beside the seasonal differences (a stochastic one)
