@@ -157,3 +157,16 @@ def test_the_neural_base_is_the_tests_preprocessing() -> None:
     auto = AutoForecaster()
     assert auto._best_ar(ranked, (Differencing(0, 1, 12), False)) is seasonal
     assert auto._best_ar(ranked, (Differencing(1, 0, 1), False)) is detrended
+
+
+def test_auto_with_the_direct_strategy_only() -> None:
+    """strategy="direct": every AR candidate is direct, and there is no recursive AR for the
+    neural hybrid to correct, so it is not tried (this failed with 'no linear AR candidate')."""
+    y = seasonal_trend()
+    auto = AutoForecaster(horizon=6, strategy="direct").fit(y[:200])
+    c = auto.choices
+    ars = [k for k in c["candidates_fitted"] if k not in ("ets", "arima")
+           and not k.startswith("box-cox")]
+    assert ars and all(k.endswith(", direct") for k in ars)
+    assert c["neural"].startswith("not tried") and "direct" in c["neural"]
+    assert auto.predict_paths(y, np.arange(200, 230), 6).shape == (30, 6)

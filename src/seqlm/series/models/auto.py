@@ -148,7 +148,11 @@ class AutoForecaster(Forecaster):
             blend = Blend(members, Blend(first), 1)
         best_ar = self._best_ar(ranked, tested)
         c["lags"], c["preprocess"] = best_ar.inner.tau, best_ar.describe()  # type: ignore[attr-defined]
-        short, steps = self._neural(y, start, best_ar, blend, c)
+        if isinstance(best_ar.inner, HybridAR):
+            short, steps = self._neural(y, start, best_ar, blend, c)
+        else:  # strategy="direct": no recursive AR for the nets to correct
+            short, steps = None, 0
+            c["neural"] = "not tried: the hybrid corrects a recursive AR (strategy is direct)"
         chosen = Blend(members, short, steps) if short is not None else blend
         err = _errors(chosen, y, np.arange(max(start, chosen.min_history), len(y)), cfg.horizon)
         self.residuals = [[float(e) for e in col[np.isfinite(col)]] for col in err.T]
@@ -261,11 +265,13 @@ class AutoForecaster(Forecaster):
     def _best_ar(self, ranked: list[tuple[float, Forecaster]],
                  tested: tuple[Differencing, bool]) -> Preprocessed:
         """The base of the neural hybrid: the recursive linear AR on the tests' preprocessing
-        (else the best-ranked one). The nets are chosen on the validation span; a base chosen
-        there too would be picked twice on the same values (on El Nino a detrended base ranked
-        first, and the hybrid built on it forecast the test span 1.4x worse than the blend)."""
+        (else the best-ranked one; a direct AR when the strategy is direct). The nets are
+        chosen on the validation span; a base chosen there too would be picked twice on the
+        same values (on El Nino a detrended base ranked first, and the hybrid built on it
+        forecast the test span 1.4x worse than the blend)."""
         ars = [mm for _, mm in ranked if isinstance(mm, Preprocessed)
                and isinstance(mm.inner, HybridAR)]
+        ars = ars or [mm for _, mm in ranked if isinstance(mm, Preprocessed)]  # direct only
         if not ars:
             raise DataError("auto: no linear AR candidate could be fitted")
         diff, detrend = tested
