@@ -20,10 +20,14 @@ CPU time).
 
 ``--more`` adds 19 series the default set does not hold: pmdarima's ausbeer and heartrate,
 statsmodels' Nile flows, El Niño temperatures and three quarterly US macro series (real GDP, CPI,
-unemployment), and the synthetic families again with seeds 1 and 2. ``--combine`` sets auto's
-combination rule (auto, top or cv), to compare them on the same windows.
+unemployment), and the synthetic families again with seeds 1 and 2 (used while developing auto
+on 2026-12-02). ``--unseen`` runs, instead of all of those, 20 series that were not: five more
+US macro series, German inflation, pmdarima's monthly sunspots (last 600) and Microsoft's closing
+price (last 500), and the families with seeds 3 and 4. ``--combine`` sets auto's combination
+rule (auto, top or cv), to compare them on the same windows.
 
-    python bench/series_auto.py [--quick] [--statsforecast] [--more] [--combine cv] [--threads 1]
+    python bench/series_auto.py [--quick] [--statsforecast] [--more | --unseen] [--combine cv]
+                                [--threads 1]
 """
 
 from __future__ import annotations
@@ -87,6 +91,26 @@ def more_series() -> dict[str, tuple[np.ndarray, int | None]]:
     macro = ds.macrodata.load_pandas().data
     out |= {f"US {k} (quarterly)": (macro[k].to_numpy(float), 4)
             for k in ("realgdp", "cpi", "unemp")}
+    return out
+
+
+def unseen_series() -> dict[str, tuple[np.ndarray, int | None]]:
+    """--unseen: bundled real series not used while developing auto (2026-12-02)."""
+    import statsmodels.api as sm
+
+    macro = sm.datasets.macrodata.load_pandas().data
+    out: dict[str, tuple[np.ndarray, int | None]] = {
+        f"US {k} (quarterly)": (macro[k].to_numpy(float), 4)
+        for k in ("realcons", "realinv", "m1", "tbilrate", "infl")}
+    rates = sm.datasets.interest_inflation.load_pandas().data
+    out["German inflation (quarterly)"] = (rates["Dp"].to_numpy(float), 4)
+    try:
+        from pmdarima import datasets as pm
+
+        out["sunspots (monthly, last 600)"] = (np.asarray(pm.load_sunspots(), float)[-600:], None)
+        out["msft close (last 500)"] = (np.asarray(pm.load_msft()["Close"], float)[-500:], None)
+    except ImportError:
+        print("pmdarima is not installed (pip install pmdarima): its datasets are skipped")
     return out
 
 
@@ -306,6 +330,8 @@ def main() -> None:
                    help="also statsforecast's AutoARIMA/AutoETS in --quick (the full run has them)")
     p.add_argument("--more", action="store_true",
                    help="19 more series: bundled real ones and the families with seeds 1 and 2")
+    p.add_argument("--unseen", action="store_true",
+                   help="only the 20 series not used while developing auto (see the docstring)")
     p.add_argument("--combine", choices=("auto", "top", "cv"), default="auto",
                    help="auto's combination rule (default: auto)")
     args = p.parse_args()
@@ -327,12 +353,12 @@ def main() -> None:
         except ImportError:
             print("statsforecast is not installed (pip install statsforecast): skipped")
     results: dict[str, dict[str, tuple[float, float]]] = {}
-    for name, (y, m) in real_series(args.quick).items():
+    real = unseen_series() if args.unseen else real_series(args.quick) | (
+        more_series() if args.more else {})
+    for name, (y, m) in real.items():
         results[name] = run_series(name, y, m, models, None)
-    if args.more:
-        for name, (y, m) in more_series().items():
-            results[name] = run_series(name, y, m, models, None)
-    for seed in (args.seed, args.seed + 1, args.seed + 2) if args.more else (args.seed,):
+    seeds = (3, 4) if args.unseen else (0, 1, 2) if args.more else (0,)
+    for seed in (args.seed + s for s in seeds):
         for name, fam in synthetic_series(seed).items():
             label = name if seed == args.seed else f"{name}, seed {seed}"
             results[label] = run_series(label, fam.values, fam.season, models, fam.oracle)
