@@ -25,8 +25,8 @@ def make_windows(x: np.ndarray, tau: int) -> tuple[np.ndarray, np.ndarray]:
     if len(x) < tau + 1:
         raise DataError(f"series of length {len(x)} is too short for tau={tau}: "
                         f"need at least tau+1 = {tau + 1} values")
-    feats = np.lib.stride_tricks.sliding_window_view(x[:-1], tau).copy()
-    return feats, x[tau:].copy()
+    feats, labels = make_direct_windows(x, tau, 1)
+    return feats, labels[:, 0].copy()
 
 
 def make_direct_windows(x: np.ndarray, tau: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
