@@ -65,7 +65,7 @@ class AutoregressiveMLP(MarkovForecaster):
         require_int("steps", steps)
         if steps < 1:
             raise ConfigError(f"steps must be >= 1, got {steps}")
-        self.steps = steps
+        self.steps = self.block = steps  # block: the base class's values per window
         self.select = tau == "aic"
         self.tau = 1 if self.select else check_tau(tau)  # type: ignore[arg-type]
         self.window_norm, self.max_lags = bool(window_norm), max_lags
@@ -157,7 +157,8 @@ class AutoregressiveMLP(MarkovForecaster):
         return self.net, self.scaler
 
     def predict_block(self, windows: np.ndarray) -> np.ndarray:
-        """(m, steps) forecasts of the next ``steps`` values from each row of ``windows``."""
+        """(m, steps) forecasts of the next ``steps`` values from each row of ``windows`` (the
+        base class continues block by block past ``steps``)."""
         net, _ = self._ready()
         dev = next(net.parameters()).device
         mu, s = self._norm(windows)
@@ -169,20 +170,6 @@ class AutoregressiveMLP(MarkovForecaster):
 
     def predict_windows(self, windows: np.ndarray) -> np.ndarray:
         return self.predict_block(windows)[:, 0]
-
-    def _paths(self, y: np.ndarray, origins: np.ndarray, horizon: int) -> np.ndarray:
-        """Recursive (steps = 1) or direct: a block of ``steps`` values per window, the next
-        block from the window that ends with the last one."""
-        if self.steps == 1:
-            return super()._paths(y, origins, horizon)
-        win = np.stack([y[o - self.tau:o] for o in origins]) if origins.size else np.zeros(
-            (0, self.tau))
-        out = np.empty((len(origins), horizon))
-        for j in range(0, horizon, self.steps):
-            k = min(self.steps, horizon - j)
-            out[:, j:j + k] = self.predict_block(win)[:, :k]
-            win = np.concatenate([win, out[:, j:j + k]], axis=1)[:, -self.tau:]
-        return out
 
     def meta(self) -> dict[str, Any]:
         _, scaler = self._ready()
