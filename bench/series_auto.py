@@ -24,10 +24,13 @@ unemployment), and the synthetic families again with seeds 1 and 2 (used while d
 on 2026-12-02). ``--unseen`` runs, instead of all of those, 20 series that were not: five more
 US macro series, German inflation, pmdarima's monthly sunspots (last 600) and Microsoft's closing
 price (last 500), and the families with seeds 3 and 4. ``--combine`` sets auto's combination
-rule (auto, top or cv), to compare them on the same windows.
+rule (auto, top or cv), to compare them on the same windows. ``--bounds`` adds what simpler
+uses of the references reach against the same per-series best (their mean; the one with the
+lowest error on the last quarter of the training values) and, on the synthetic series, the
+true model's forecasts (``Family.oracle_paths``): the best any forecaster can do.
 
     python bench/series_auto.py [--quick] [--statsforecast] [--more | --unseen] [--combine cv]
-                                [--threads 1]
+                                [--bounds] [--threads 1]
 """
 
 from __future__ import annotations
@@ -237,7 +240,9 @@ def test_start(n: int) -> int:
 
 
 def run_series(name: str, y: np.ndarray, m: int | None, models: dict[str, Any],
-               oracle: np.ndarray | None) -> dict[str, tuple[float, float]]:
+               oracle: Any = None) -> dict[str, tuple[float, float]]:
+    """Every model's (1-step, h = 1..H) RMSE on the test span; ``oracle`` (a family's
+    ``oracle_paths``): the true model's, the best any forecaster can do in expectation."""
     start = test_start(len(y))
     out: dict[str, tuple[float, float]] = {}
     for label, fit in models.items():
@@ -249,35 +254,68 @@ def run_series(name: str, y: np.ndarray, m: int | None, models: dict[str, Any],
             except Exception as exc:
                 print(f"  {name}: {label} failed ({type(exc).__name__}: {exc})")
                 continue
-        print(f"  {name:<26} {label:<14} 1-step {out[label][0]:>10.4g}  h=1..{H} "
+        print(f"  {name:<26} {label:<17} 1-step {out[label][0]:>10.4g}  h=1..{H} "
               f"{out[label][1]:>10.4g}  ({time.process_time() - t0:.1f} s CPU)", flush=True)
     if oracle is not None:
-        o = np.arange(start, len(y) - H + 1)
-        out["oracle"] = (math.sqrt(float(np.mean((oracle[o] - y[o]) ** 2))), math.nan)
+        out["oracle"] = scores(lambda _y, origins, h: oracle(origins, h), y, start)
     return out
+
+
+def fit_mean_of(fits: dict[str, Any]) -> Any:
+    """--bounds: the equal-weight mean of the references' forecasts."""
+    def fit(y: np.ndarray, m: int | None) -> Any:
+        preds = [f(y, m) for f in fits.values()]
+        return lambda full, origins, h: np.mean([p(full, origins, h) for p in preds], axis=0)
+
+    return fit
+
+
+def fit_validation_choice(fits: dict[str, Any]) -> Any:
+    """--bounds: the reference with the lowest h = 1..H RMSE on the last quarter of the
+    training values (fitted before it), refitted on all of them."""
+    def valid(f: Any, y: np.ndarray, m: int | None, start: int) -> float:
+        try:
+            return scores(f(y[:start], m), y, start)[1]
+        except Exception:
+            return math.inf
+
+    def fit(y: np.ndarray, m: int | None) -> Any:
+        start = len(y) - max(H + 8, round(0.25 * len(y)))
+        return fits[min(fits, key=lambda k: valid(fits[k], y, m, start))](y, m)
+
+    return fit
+
+
+def ratios(results: dict[str, dict[str, tuple[float, float]]], subject: str,
+           references: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Per series: ``subject``'s (1-step, h = 1..H) RMSE over the best reference's."""
+    out = {}
+    for name, r in results.items():
+        ref = [v for k, v in r.items() if k in references]
+        if subject in r and ref:
+            out[name] = (r[subject][0] / min(v[0] for v in ref),
+                         r[subject][1] / min(v[1] for v in ref))
+    return out
+
+
+def summary(rows: dict[str, tuple[float, float]], i: int) -> tuple[float, float]:
+    """(geometric mean, worst) of the ratios in column ``i``."""
+    v = [r[i] for r in rows.values()]
+    return (math.exp(float(np.mean(np.log(v)))), max(v)) if v else (math.nan, math.nan)
 
 
 def report(results: dict[str, dict[str, tuple[float, float]]],
            references: dict[str, Any] = CLASSICAL) -> None:
     print(f"\nauto / best of {', '.join(references)} (target <= 1.05 each, <= 0.95 geo-mean)")
     print(f"{'series':<26} {'1-step':>8} {'h=1..12':>8}   best reference (h=1..12)")
-    ratios: dict[int, list[float]] = {0: [], 1: []}
-    for name, r in results.items():
-        if "auto" not in r:
-            continue
-        ref = {k: v for k, v in r.items() if k in references}
-        if not ref:
-            continue
-        row = []
-        for i in (0, 1):
-            best = min(v[i] for v in ref.values())
-            ratios[i].append(r["auto"][i] / best)
-            row.append(r["auto"][i] / best)
+    rows = ratios(results, "auto", references)
+    for name, row in rows.items():
+        ref = {k: v for k, v in results[name].items() if k in references}
         best_name = min(ref, key=lambda k: ref[k][1])
         print(f"{name:<26} {row[0]:>8.3f} {row[1]:>8.3f}   {best_name}")
     for i, what in ((0, "1-step"), (1, f"h=1..{H}")):
-        g = math.exp(float(np.mean(np.log(ratios[i])))) if ratios[i] else math.nan
-        print(f"geometric mean {what}: {g:.3f}; worst {max(ratios[i], default=math.nan):.3f}")
+        g, worst = summary(rows, i)
+        print(f"geometric mean {what}: {g:.3f}; worst {worst:.3f}")
     if references is not CLASSICAL:
         return
     print("\nnonlinear series, 1-step RMSE: auto / oracle (target <= 1.2), auto / AutoReg "
@@ -286,6 +324,33 @@ def report(results: dict[str, dict[str, tuple[float, float]]],
         if "oracle" in r and ("logistic" in name or "SETAR" in name):
             print(f"{name:<26} {r['auto'][0] / r['oracle'][0]:>8.3f} "
                   f"{r['auto'][0] / r['AutoReg(AIC)'][0]:>8.3f}")
+
+
+def bounds(results: dict[str, dict[str, tuple[float, float]]]) -> None:
+    """--bounds: the same ratio for simple uses of the references and, on the synthetic series,
+    for the true model: how far the target is from what any forecaster reaches."""
+    subjects = ["auto", "sf.AutoARIMA/ETS", "validation choice", "mean of 3", "oracle"]
+    for r in results.values():
+        sf = [r[k] for k in EXTRA if k in r]
+        if sf:  # statsforecast as a user runs it: the better of its two on this series
+            r["sf.AutoARIMA/ETS"] = min(sf, key=lambda v: v[1])
+    table = {s: ratios(results, s, CLASSICAL) for s in subjects}
+    print(f"\nratio to the per-series best of {', '.join(CLASSICAL)} (chosen on the test span), "
+          f"h=1..{H}; the oracle is the true model of a synthetic series")
+    print(f"{'series':<30}" + "".join(f"{s:>19}" for s in subjects))
+    for name in results:
+        cells = [table[s].get(name) for s in subjects]
+        print(f"{name:<30}" + "".join(f"{c[1]:>19.3f}" if c else f"{'':>19}" for c in cells))
+    for i, what in ((0, "1-step"), (1, f"h=1..{H}")):
+        for j, label in ((0, "geo-mean"), (1, "worst")):
+            cells = [summary(table[s], i)[j] if table[s] else math.nan for s in subjects]
+            print(f"{label + ' ' + what:<30}" + "".join(f"{c:>19.3f}" for c in cells))
+    synthetic = [n for n in results if "oracle" in results[n]]
+    for s in ("auto", "oracle"):
+        rows = {n: v for n, v in table[s].items() if n in synthetic}
+        g, worst = summary(rows, 1)
+        print(f"{s} on the {len(rows)} synthetic series, h=1..{H}: geo-mean {g:.3f}, "
+              f"worst {worst:.3f}")
 
 
 def stability(seeds: int) -> None:
@@ -334,6 +399,8 @@ def main() -> None:
                    help="only the 20 series not used while developing auto (see the docstring)")
     p.add_argument("--combine", choices=("auto", "top", "cv"), default="auto",
                    help="auto's combination rule (default: auto)")
+    p.add_argument("--bounds", action="store_true",
+                   help="also the references' mean and validation choice, and the true model")
     args = p.parse_args()
     COMBINE[0] = args.combine
     if args.threads:
@@ -352,6 +419,9 @@ def main() -> None:
             models |= EXTRA
         except ImportError:
             print("statsforecast is not installed (pip install statsforecast): skipped")
+    if args.bounds:
+        models |= {"validation choice": fit_validation_choice(dict(CLASSICAL)),
+                   "mean of 3": fit_mean_of(dict(CLASSICAL))}
     results: dict[str, dict[str, tuple[float, float]]] = {}
     real = unseen_series() if args.unseen else real_series(args.quick) | (
         more_series() if args.more else {})
@@ -361,10 +431,13 @@ def main() -> None:
     for seed in (args.seed + s for s in seeds):
         for name, fam in synthetic_series(seed).items():
             label = name if seed == args.seed else f"{name}, seed {seed}"
-            results[label] = run_series(label, fam.values, fam.season, models, fam.oracle)
+            results[label] = run_series(label, fam.values, fam.season, models,
+                                         fam.oracle_paths)
     report(results)
     if any(k in r for r in results.values() for k in EXTRA):
         report(results, EXTRA)
+    if args.bounds:
+        bounds(results)
     stability(3 if args.quick else 10)
     fit_time()
     print(machine_line())
