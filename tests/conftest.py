@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
+import types
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,15 @@ LABELS = {"ptb": "PTB", "timemachine": "Time Machine", "tinyshakespeare": "Tiny 
           "jaychou": "Jay Chou lyrics", "names": "surnames", "eng-cn": "English-Chinese pairs",
           "ud-en-ewt": "UD English-EWT"}
 _available: dict[str, str | None] = {}  # dataset -> None (here) or the skip reason, per process
+
+
+def load_script(path: Path, name: str) -> types.ModuleType:
+    """Import a script that is not in a package (a bench) as module ``name``."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def shared_data_dir() -> Path | None:

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
 
 def entry():
-    spec = importlib.util.spec_from_file_location("bench_entry", REPO / "bench" / "__main__.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "bench" / "__main__.py", "bench_entry")
 
 
 def test_every_bench_script_is_listed_with_its_commands() -> None:

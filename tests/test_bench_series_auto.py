@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 import math
 
 import numpy as np
 
-from tests.conftest import REPO
+from tests.conftest import REPO, load_script
 
 
 def bench():
-    spec = importlib.util.spec_from_file_location("series_auto", REPO / "bench" / "series_auto.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "bench" / "series_auto.py", "series_auto")
 
 
 def line(y, m):  # continues the straight line through the last two values: exact on a line
