@@ -332,7 +332,7 @@ def bounds(results: dict[str, dict[str, tuple[float, float]]]) -> None:
     subjects = ["auto", "sf.AutoARIMA/ETS", "validation choice", "mean of 3", "oracle"]
     for r in results.values():
         sf = [r[k] for k in EXTRA if k in r]
-        if sf:  # statsforecast as a user runs it: the better of its two on this series
+        if sf:  # the better of statsforecast's two on this test span (a hindsight choice)
             r["sf.AutoARIMA/ETS"] = min(sf, key=lambda v: v[1])
     table = {s: ratios(results, s, CLASSICAL) for s in subjects}
     print(f"\nratio to the per-series best of {', '.join(CLASSICAL)} (chosen on the test span), "
