@@ -108,5 +108,8 @@ def test_bad_origins_and_missing_dynamics_are_typed_errors():
         fam.oracle_paths(np.array([2]), 3)
     with pytest.raises(DataError, match="origins"):
         fam.oracle_paths(np.array([101]), 3)
+    with pytest.raises(ConfigError, match="horizon"):
+        fam.oracle_paths(np.array([50]), 0)
+    assert fam.oracle_paths(np.array([], dtype=int), 4).shape == (0, 4)
     with pytest.raises(ConfigError, match="no dynamics"):
         Family("x", np.zeros(5)).oracle_paths(np.array([1]), 2)

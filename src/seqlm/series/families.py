@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtr
 
-from seqlm.errors import ConfigError, DataError
+from seqlm.errors import ConfigError, DataError, require_int
 
 Step = Callable[[np.ndarray, np.ndarray | int, np.ndarray | float | None], np.ndarray]
 """step(past (..., order), t (broadcast to past.shape[:-1]), e or None) -> x_t (past.shape[:-1])."""
@@ -41,9 +41,12 @@ class Family:
         dynamics, else the mean over ``sims`` simulated paths of each last step's exact mean."""
         if self.step is None:
             raise ConfigError(f"family {self.name!r} has no dynamics to forecast with")
-        origins = np.asarray(origins, dtype=int)
+        horizon, sims = require_int("horizon", horizon), require_int("sims", sims)
+        origins = np.asarray(origins, dtype=int).reshape(-1)
         if origins.size and (origins.min() < self.order or origins.max() > len(self.values)):
             raise DataError(f"origins must lie in [{self.order}, {len(self.values)}]")
+        if not origins.size:
+            return np.empty((0, horizon))
         rng = np.random.default_rng(seed)
         past = np.stack([self.values[o - self.order:o] for o in origins]).reshape(
             len(origins), 1, self.order)
