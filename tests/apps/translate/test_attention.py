@@ -33,7 +33,7 @@ def test_matches_the_formula_written_out_by_hand() -> None:
     Wq, Wk, wv = att.W_q.weight.T, att.W_k.weight.T, att.w_v.weight[0]
     for b in range(2):
         n = int(valid[b].sum())
-        e = [float(wv @ torch.tanh(q[b] @ Wq + keys[b, i] @ Wk)) for i in range(n)]
+        e = [float((wv @ torch.tanh(q[b] @ Wq + keys[b, i] @ Wk)).detach()) for i in range(n)]
         a = [math.exp(x) / sum(math.exp(y) for y in e) for x in e]
         c = sum(a[i] * keys[b, i] for i in range(n))
         assert torch.allclose(weights[b, :n], torch.tensor(a, dtype=torch.float64))
