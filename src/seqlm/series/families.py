@@ -69,10 +69,10 @@ def _generate(name: str, step: Step, order: int, start: list[float], n: int, bur
     x[:len(start)] = start
     for t in range(len(start), n + burn):
         x[t] = step(x[t - order:t], t, rng.standard_normal())
-    mean = np.full(n + burn, np.nan)
-    for t in range(max(order, burn + order), n + burn):
-        mean[t] = step(x[t - order:t], t, None)
-    return Family(name, x[burn:], season, mean[burn:], step, order, linear)
+    mean = np.full(n, np.nan)  # E[x_t | the `order` values before t], once those are kept
+    past = np.lib.stride_tricks.sliding_window_view(x[:-1], order)[burn:]
+    mean[order:] = step(past, np.arange(burn + order, n + burn), None)
+    return Family(name, x[burn:], season, mean, step, order, linear)
 
 
 def _noise(e: np.ndarray | float | None) -> np.ndarray | float:
